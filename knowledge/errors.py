@@ -1,0 +1,47 @@
+"""Pressroom's errors: one rooted hierarchy, each message one sentence that says what to do.
+
+    PressroomError
+    ├── ConfigError        a setting is wrong (bad k, unknown model, unwritable home)
+    ├── IngestError        a file or path cannot be read or indexed
+    ├── QuestionError      the question itself cannot be asked (empty, too long)
+    ├── IndexEmptyError    nothing is indexed to answer from
+    ├── NotFoundError      a named source does not exist in the index
+    ├── BusyError          another process holds the index lock
+    └── StoreError         the vector store cannot be reached or is damaged
+
+Code that catches ``PressroomError`` can show ``str(error)`` to a person as it is.
+"""
+
+from __future__ import annotations
+
+
+class PressroomError(Exception):
+    """Root of every error Pressroom raises on purpose; the message is meant for people."""
+
+
+class ConfigError(PressroomError):
+    """A setting or argument is invalid."""
+
+
+class IngestError(PressroomError):
+    """A file or path could not be read or indexed."""
+
+
+class QuestionError(PressroomError):
+    """The question cannot be asked as given."""
+
+
+class IndexEmptyError(PressroomError):
+    """There is nothing in the index to answer from."""
+
+
+class NotFoundError(PressroomError):
+    """A source named by the user is not in the index."""
+
+
+class BusyError(PressroomError):
+    """Another Pressroom process is writing to the same index."""
+
+
+class StoreError(PressroomError):
+    """The vector store could not be opened or reached."""

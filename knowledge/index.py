@@ -1,0 +1,345 @@
+"""The index: ingest files, keep Chroma and the lexical index in step, and retrieve passages.
+
+Writes take a lock file under ``PRESSROOM_HOME``, so two processes never ingest into the same
+index at once. Chroma is the record of truth; the lexical index is derived from it and is
+repaired from it whenever the two disagree (after a crash, or when another process sharing a
+Chroma server has written).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import threading
+
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+
+from datetime import datetime, timezone
+from functools import cached_property, lru_cache
+from importlib import resources
+from pathlib import Path
+
+from knowledge.chunking import CHUNKER_VERSION, chunk_document
+from knowledge.config import Settings
+from knowledge.embedding import Embedder, get_embedder
+from knowledge.errors import BusyError, ConfigError, IndexEmptyError, IngestError, NotFoundError, QuestionError
+from knowledge.lexical import LexicalIndex
+from knowledge.sources import discover, read, sha256_bytes, source_id
+from knowledge.store import ChromaStore, collection_name
+from knowledge.types import Chunk, Document, IngestReport, Passage, SourceInfo
+
+BUNDLED = "iom-mali-trafficking-2023.txt"
+MAX_QUESTION_CHARS = 2000
+MAX_K = 50
+RRF_K = 60
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+def bundled_path() -> Path:
+    """The press release that ships with Pressroom and is indexed on first use."""
+    return Path(str(resources.files("knowledge") / "data" / BUNDLED))
+
+
+def check_question(question: str) -> str:
+    """The question, stripped, or a ``QuestionError`` that says how to fix it."""
+    if not isinstance(question, str) or not question.strip():
+        raise QuestionError("The question is empty: type a question about your documents.")
+    question = question.strip()
+    if len(question) > MAX_QUESTION_CHARS:
+        raise QuestionError(
+            f"The question is {len(question):,} characters long; shorten it to {MAX_QUESTION_CHARS:,} characters or fewer."
+        )
+    return question
+
+
+def check_k(k: int) -> int:
+    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
+        raise ConfigError(f"k must be a whole number from 1 to {MAX_K}, got {k!r}.")
+    return k
+
+
+def embedding_text(chunk: Chunk) -> str:
+    """What gets embedded and indexed: the chunk with its document title and section heading."""
+    heading = "" if not chunk.heading or chunk.text.startswith(chunk.heading[:40]) else f"{chunk.heading}\n"
+    return f"{chunk.title}\n{heading}{chunk.text}"
+
+
+class Index:
+    """One Pressroom index: a Chroma store plus its lexical index, under ``settings.home``.
+
+    >>> index = Index(Settings(home=Path("/tmp/pressroom-doc")), embedder=get_embedder("hashing"))
+    >>> index.search("When was the plan launched?", k=1)[0].source
+    'iom-mali-trafficking-2023'
+    """
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self.embedder = embedder or get_embedder(settings.model)
+        self._held = threading.local()  # makes the write lock re-entrant within one thread
+        self._caught_up = False
+
+    @cached_property
+    def store(self) -> ChromaStore:
+        return ChromaStore(self.settings, self.embedder.name)
+
+    @cached_property
+    def lexical(self) -> LexicalIndex:
+        self.settings.home.mkdir(parents=True, exist_ok=True)
+        lexical = LexicalIndex(self.settings.home / f"lexical-{collection_name(self.embedder.name)}.sqlite")
+        self._sync_lexical(lexical)
+        return lexical
+
+    # ---- locking and first use ----------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _writing(self, wait: float = 120.0) -> Iterator[None]:
+        """Hold the index's write lock; wait up to ``wait`` seconds for another writer to finish."""
+        if getattr(self._held, "depth", 0):
+            self._held.depth += 1
+            try:
+                yield
+            finally:
+                self._held.depth -= 1
+            return
+        self.settings.home.mkdir(parents=True, exist_ok=True)
+        with open(self.settings.home / ".write.lock", "w") as handle:
+            deadline = time.monotonic() + wait
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise BusyError(
+                            f"Another Pressroom process is writing to {self.settings.home}; wait for it to finish and try again."
+                        ) from None
+                    time.sleep(0.2)
+            self._held.depth = 1
+            try:
+                yield
+            finally:
+                self._held.depth = 0
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def ensure_default(self) -> None:
+        """Make the index ready: the bundled release on first use, and every stored document
+        chunked and embedded for this model (after a change of model or of chunker)."""
+        marker = self.settings.home / ".initialized"
+        if not marker.exists():
+            with self._writing():
+                if not marker.exists():
+                    if not self.store.document_records():
+                        self._ingest_paths([bundled_path()], IngestReport(), None)
+                    marker.write_text("The bundled release was indexed on first use.\n")
+        if not self._caught_up:
+            self._catch_up()
+            self._caught_up = True
+
+    def _catch_up(self) -> None:
+        """Re-embed stored documents whose chunks this model's collection lacks (their text is kept)."""
+        records = self.store.document_records()
+        current = all(record.chunker == CHUNKER_VERSION for record in records)
+        if current and sum(record.chunks for record in records) == self.store.chunk_count():
+            return
+        with self._writing():
+            for record in records:
+                if record.chunker != CHUNKER_VERSION or len(self.store.chunk_ids(record.source)) != record.chunks:
+                    document = self.store.get_document(record.source)
+                    if document is not None:
+                        self._store_document(document, None)
+
+    def _sync_lexical(self, lexical: LexicalIndex) -> None:
+        """Make the lexical index hold exactly the chunks Chroma holds."""
+        if lexical.count() == self.store.chunk_count():
+            return
+        stored, indexed = self.store.chunk_ids(), lexical.ids()
+        lexical.remove(indexed - stored)
+        lexical.add((c.id, c.source, embedding_text(c)) for c in self.store.iter_chunks(stored - indexed))
+
+    # ---- writing ------------------------------------------------------------------------
+
+    def ingest(self, paths: Iterable[str | Path], progress: Progress | None = None) -> IngestReport:
+        """Index files and directories; unchanged files cost nothing, changed ones replace their chunks.
+
+        Files that cannot be read are reported in ``errors`` (one sentence each) and leave the
+        index as it was; the others are indexed. Documents ingested earlier from a directory that
+        no longer holds them are removed.
+        """
+        paths = list(paths)
+        if not paths:
+            raise IngestError("No path given: name the files or folders to ingest.")
+        self.ensure_default()
+        report = IngestReport()
+        files, report.errors = discover(paths)
+        with self._writing():
+            self._ingest_paths(files, report, progress)
+            report.removed = self._remove_vanished(paths)
+        return report
+
+    def _ingest_paths(self, files: Sequence[Path], report: IngestReport, progress: Progress | None) -> None:
+        records = {record.path: record for record in self.store.document_records()}
+        taken = {record.source: record.path for record in records.values()}
+        for number, path in enumerate(files, 1):
+            if progress:
+                progress("read", number, len(files))
+            report.files += 1
+            try:
+                data = path.read_bytes() if path.is_file() else None
+                existing = records.get(str(path))
+                if existing and data is not None and existing.chunker == CHUNKER_VERSION and existing.chunks:
+                    if existing.sha256 == sha256_bytes(data) and existing.chunks == len(self.store.chunk_ids(existing.source)):
+                        report.unchanged += 1
+                        report.sources.append(existing.source)
+                        continue
+                text, title, pages, sha = read(path, data)
+                source = existing.source if existing else self._free_source_id(path, taken)
+                taken[source] = str(path)
+                document = Document(source, title, text, str(path), sha, pages, _now())
+                report.embedded += self._store_document(document, progress)
+                report.added += 1
+                report.sources.append(source)
+            except IngestError as error:
+                report.errors.append(str(error))
+            except OSError as error:
+                report.errors.append(f"{path}: cannot be read ({error.strerror or error}); check the file and try again.")
+
+    @staticmethod
+    def _free_source_id(path: Path, taken: dict[str, str]) -> str:
+        base = candidate = source_id(path)
+        number = 2
+        while candidate in taken and taken[candidate] != str(path):
+            candidate, number = f"{base}-{number}", number + 1
+        return candidate
+
+    def _store_document(self, document: Document, progress: Progress | None) -> int:
+        """Write one document's chunks, embedding only those not already stored; returns how many were embedded."""
+        chunks = chunk_document(document)
+        if not chunks:
+            raise IngestError(f"{document.path}: has no sentences to index; check the file's content.")
+        old_ids = self.store.chunk_ids(document.source)
+        new = [chunk for chunk in chunks if chunk.id not in old_ids]
+        texts = [embedding_text(chunk) for chunk in new]
+        done = 0
+
+        def tick(count: int) -> None:
+            nonlocal done
+            done += count
+            if progress:
+                progress("embed", done, len(new))
+
+        vectors = self.embedder.embed_documents(texts, progress=tick)
+        self.store.add_chunks(new, vectors)
+        stale = old_ids - {chunk.id for chunk in chunks}
+        self.store.delete_chunks(stale)
+        self.store.put_document(document, CHUNKER_VERSION, len(chunks))
+        self.lexical.remove(stale)
+        self.lexical.add((chunk.id, chunk.source, text) for chunk, text in zip(new, texts))
+        return len(new)
+
+    def _remove_vanished(self, paths: Sequence[str | Path]) -> int:
+        folders = [Path(p).expanduser().resolve() for p in paths if Path(p).expanduser().is_dir()]
+        removed = 0
+        for record in self.store.document_records():
+            path = Path(record.path)
+            if any(folder in path.parents for folder in folders) and not path.exists():
+                self._remove_source(record.source)
+                removed += 1
+        return removed
+
+    def _remove_source(self, source: str) -> int:
+        ids = self.store.chunk_ids(source)
+        self.store.delete_chunks(ids)
+        self.lexical.remove(ids)
+        self.store.delete_document(source)
+        return len(ids)
+
+    def remove(self, source: str) -> int:
+        """Remove one document and its chunks; returns how many chunks went."""
+        self.ensure_default()
+        with self._writing():
+            if self.store.get_document(source) is None:
+                raise NotFoundError(f"No document {source!r} is indexed; see `pressroom sources` for the ids.")
+            return self._remove_source(source)
+
+    def reset(self) -> None:
+        """Empty the index (documents, vectors and lexical entries). The bundled release is not re-added."""
+        with self._writing():
+            self.store.reset()
+            self.lexical.clear()
+            (self.settings.home / ".initialized").write_text("Emptied by reset.\n")
+
+    # ---- reading ------------------------------------------------------------------------
+
+    def sources(self) -> list[SourceInfo]:
+        self.ensure_default()
+        return [
+            SourceInfo(record.source, record.title, record.chunks, record.path, record.added)
+            for record in self.store.document_records()
+        ]
+
+    def get_document(self, source: str) -> Document:
+        self.ensure_default()
+        document = self.store.get_document(source)
+        if document is None:
+            raise NotFoundError(f"No document {source!r} is indexed; see `pressroom sources` for the ids.")
+        return document
+
+    def embed_query(self, text: str) -> list[float]:
+        return _cached_query_vector(self.embedder, text)
+
+    def search(self, question: str, k: int = 5) -> list[Passage]:
+        """The ``k`` best passages: dense and BM25 rankings fused by reciprocal rank."""
+        question, k = check_question(question), check_k(k)
+        self.ensure_default()
+        depth = max(4 * k, 20)
+        dense = self.store.query(self.embed_query(question), depth)
+        if not dense and self.store.chunk_count() == 0:
+            raise IndexEmptyError("No documents are indexed: run `pressroom ingest PATH` to add some.")
+        lexical = self.lexical.search(question, depth)
+        fused: dict[str, float] = {}
+        for ranking in ([chunk.id for chunk, _ in dense], [chunk_id for chunk_id, _ in lexical]):
+            for rank, chunk_id in enumerate(ranking):
+                fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+        best = sorted(fused, key=fused.__getitem__, reverse=True)[:k]
+        known = {chunk.id: chunk for chunk, _ in dense}
+        missing = [chunk_id for chunk_id in best if chunk_id not in known]
+        known.update(self.store.get_chunks(missing))
+        return [_passage(known[chunk_id], fused[chunk_id]) for chunk_id in best if chunk_id in known]
+
+
+@lru_cache(maxsize=512)
+def _cached_query_vector(embedder: Embedder, text: str) -> list[float]:
+    return embedder.embed_query(text)
+
+
+def _passage(chunk: Chunk, score: float) -> Passage:
+    return Passage(
+        id=chunk.id,
+        source=chunk.source,
+        title=chunk.title,
+        text=chunk.text,
+        start=chunk.start,
+        end=chunk.end,
+        score=round(score, 6),
+        heading=chunk.heading,
+        page=chunk.page,
+    )
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+_indexes: dict[Settings, Index] = {}
+
+
+def default_index(settings: Settings | None = None) -> Index:
+    """The process-wide index for ``settings`` (default: from the environment)."""
+    settings = settings or Settings.from_env()
+    if settings not in _indexes:
+        _indexes[settings] = Index(settings)
+    return _indexes[settings]
+
+
+

@@ -1,0 +1,249 @@
+"""The vector store: Chroma, local on disk or a shared server, holding documents and chunk vectors.
+
+Two collections live side by side: ``pressroom-documents`` keeps each document's full text (the
+text that offsets point into) and ``pressroom-chunks-<model>`` keeps chunk vectors of one
+embedding model only, so vectors of two models never mix.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from knowledge.config import Settings
+from knowledge.errors import ConfigError, StoreError
+from knowledge.types import Chunk, Document
+
+DOCUMENTS = "pressroom-documents"
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """What the store knows of a document without loading its text."""
+
+    source: str
+    title: str
+    path: str
+    sha256: str
+    added: str
+    chunker: str
+    chunks: int
+
+
+def collection_name(model: str) -> str:
+    slug = re.sub(r"[^a-zA-Z0-9._-]+", "-", model).strip("-._")[:40] or "model"
+    return f"pressroom-chunks-{slug}"
+
+
+class ChromaStore:
+    """Documents and chunk vectors in Chroma; every call that reaches Chroma lives here."""
+
+    def __init__(self, settings: Settings, model: str) -> None:
+        self.settings, self.model = settings, model
+        try:
+            import chromadb
+            from chromadb.config import Settings as ChromaSettings
+
+            chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
+            if settings.chroma_url:
+                self._client = self._connect(chromadb, settings.chroma_url, chroma_settings)
+            else:
+                settings.home.mkdir(parents=True, exist_ok=True)
+                self._client = chromadb.PersistentClient(path=str(settings.home / "chroma"), settings=chroma_settings)
+            self._documents = self._client.get_or_create_collection(DOCUMENTS, embedding_function=None)
+            self._chunks = self._client.get_or_create_collection(
+                collection_name(model),
+                embedding_function=None,
+                metadata={"hnsw:space": "cosine", "model": model},
+            )
+        except (ConfigError, StoreError):
+            raise
+        except Exception as error:
+            where = settings.chroma_url or settings.home / "chroma"
+            raise StoreError(f"Cannot open the Chroma store at {where} ({error}); check it, or run `pressroom reset`.") from None
+        stored_model = (self._chunks.metadata or {}).get("model")
+        if stored_model not in (None, model):
+            raise ConfigError(
+                f"The collection {self._chunks.name} holds vectors of {stored_model!r}, not {model!r}; "
+                "choose another model name."
+            )
+        self.max_batch = max(1, min(self._client.get_max_batch_size(), 4000))
+
+    @staticmethod
+    def _connect(chromadb: Any, url: str, chroma_settings: Any) -> Any:
+        from urllib.parse import urlparse
+
+        parsed = urlparse(url)
+        try:
+            client = chromadb.HttpClient(
+                host=parsed.hostname or "127.0.0.1",
+                port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+                ssl=parsed.scheme == "https",
+                settings=chroma_settings,
+            )
+            client.heartbeat()
+            return client
+        except Exception:
+            raise StoreError(f"Cannot reach the Chroma server at {url}; start it (chroma run) or unset PRESSROOM_CHROMA_URL.") from None
+
+    # ---- documents ----------------------------------------------------------------------
+
+    def document_records(self) -> list[DocumentRecord]:
+        result = self._documents.get(include=["metadatas"])
+        return sorted(
+            (self._record(source, meta) for source, meta in zip(result["ids"], result["metadatas"] or [])),
+            key=lambda record: record.source,
+        )
+
+    @staticmethod
+    def _record(source: str, meta: dict[str, Any] | None) -> DocumentRecord:
+        meta = meta or {}
+        return DocumentRecord(
+            source=source,
+            title=str(meta.get("title", source)),
+            path=str(meta.get("path", "")),
+            sha256=str(meta.get("sha256", "")),
+            added=str(meta.get("added", "")),
+            chunker=str(meta.get("chunker", "")),
+            chunks=int(meta.get("chunks", 0)),
+        )
+
+    def get_document(self, source: str) -> Document | None:
+        result = self._documents.get(ids=[source], include=["metadatas", "documents"])
+        if not result["ids"]:
+            return None
+        meta = result["metadatas"][0] or {}
+        return Document(
+            source=source,
+            title=str(meta.get("title", source)),
+            text=result["documents"][0] or "",
+            path=str(meta.get("path", "")),
+            sha256=str(meta.get("sha256", "")),
+            page_starts=tuple(json.loads(str(meta.get("pages", "[]")))),
+            added=str(meta.get("added", "")),
+        )
+
+    def put_document(self, document: Document, chunker: str, chunks: int) -> None:
+        meta = {
+            "title": document.title,
+            "path": document.path,
+            "sha256": document.sha256,
+            "added": document.added,
+            "pages": json.dumps(list(document.page_starts)),
+            "chunker": chunker,
+            "chunks": chunks,
+        }
+        # Chroma wants a vector for every record; documents are looked up by id only.
+        self._documents.upsert(ids=[document.source], embeddings=[[1.0]], documents=[document.text], metadatas=[meta])
+
+    def delete_document(self, source: str) -> None:
+        self._documents.delete(ids=[source])
+
+    # ---- chunks -------------------------------------------------------------------------
+
+    def chunk_count(self) -> int:
+        return self._chunks.count()
+
+    def chunk_ids(self, source: str | None = None) -> set[str]:
+        where = {"source": source} if source is not None else None
+        ids: set[str] = set()
+        offset = 0
+        while True:
+            page = self._chunks.get(where=where, include=[], limit=self.max_batch, offset=offset)
+            ids.update(page["ids"])
+            if len(page["ids"]) < self.max_batch:
+                return ids
+            offset += self.max_batch
+
+    def add_chunks(self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]) -> None:
+        for offset in range(0, len(chunks), self.max_batch):
+            batch = chunks[offset : offset + self.max_batch]
+            self._chunks.upsert(
+                ids=[chunk.id for chunk in batch],
+                embeddings=[list(vector) for vector in vectors[offset : offset + self.max_batch]],
+                documents=[chunk.text for chunk in batch],
+                metadatas=[_chunk_meta(chunk) for chunk in batch],
+            )
+
+    def delete_chunks(self, ids: Iterable[str]) -> None:
+        ids = list(ids)
+        for offset in range(0, len(ids), self.max_batch):
+            self._chunks.delete(ids=ids[offset : offset + self.max_batch])
+
+    def get_chunks(self, ids: Sequence[str]) -> dict[str, Chunk]:
+        if not ids:
+            return {}
+        result = self._chunks.get(ids=list(ids), include=["documents", "metadatas"])
+        return {
+            chunk_id: _chunk(chunk_id, text or "", meta or {})
+            for chunk_id, text, meta in zip(result["ids"], result["documents"], result["metadatas"])
+        }
+
+    def query(self, vector: Sequence[float], n: int) -> list[tuple[Chunk, float]]:
+        """The ``n`` nearest chunks with their cosine similarity, best first."""
+        total = self._chunks.count()
+        if total == 0:
+            return []
+        result = self._chunks.query(
+            query_embeddings=[list(vector)], n_results=min(n, total), include=["documents", "metadatas", "distances"]
+        )
+        return [
+            (_chunk(chunk_id, text or "", meta or {}), 1.0 - float(distance))
+            for chunk_id, text, meta, distance in zip(
+                result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0]
+            )
+        ]
+
+    def iter_chunks(self, ids: Iterable[str] | None = None) -> Iterable[Chunk]:
+        """Every stored chunk (or those with ``ids``), a page at a time, to rebuild derived indexes."""
+        if ids is not None:
+            wanted = list(ids)
+            for offset in range(0, len(wanted), self.max_batch):
+                yield from self.get_chunks(wanted[offset : offset + self.max_batch]).values()
+            return
+        offset = 0
+        while True:
+            page = self._chunks.get(include=["documents", "metadatas"], limit=self.max_batch, offset=offset)
+            for chunk_id, text, meta in zip(page["ids"], page["documents"], page["metadatas"]):
+                yield _chunk(chunk_id, text or "", meta or {})
+            if len(page["ids"]) < self.max_batch:
+                return
+            offset += self.max_batch
+
+    def reset(self) -> None:
+        """Delete every document and every chunk of every model."""
+        for collection in self._client.list_collections():
+            name = collection if isinstance(collection, str) else collection.name
+            if name == DOCUMENTS or name.startswith("pressroom-chunks-"):
+                self._client.delete_collection(name)
+        self.__init__(self.settings, self.model)  # type: ignore[misc]
+
+
+def _chunk_meta(chunk: Chunk) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "source": chunk.source,
+        "title": chunk.title,
+        "heading": chunk.heading,
+        "start": chunk.start,
+        "end": chunk.end,
+    }
+    if chunk.page is not None:
+        meta["page"] = chunk.page
+    return meta
+
+
+def _chunk(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
+    page = meta.get("page")
+    return Chunk(
+        id=chunk_id,
+        source=str(meta.get("source", "")),
+        title=str(meta.get("title", "")),
+        heading=str(meta.get("heading", "")),
+        text=text,
+        start=int(meta.get("start", 0)),
+        end=int(meta.get("end", 0)),
+        page=int(page) if page is not None else None,
+    )

@@ -1,0 +1,232 @@
+"""Plain-text analysis with exact offsets: paragraphs, sentences, headings and search terms.
+
+Every span is a ``(start, end)`` pair into the original text, so whatever is cut here can be
+quoted back character for character.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+Span = tuple[int, int]
+
+# Words that end with a period without ending the sentence ("Mr. Diallo", "a.i. at IOM").
+ABBREVIATIONS = frozenset(
+    """mr mrs ms dr prof st no nos vs e.g i.e a.i u.s u.k u.n jan feb mar apr jun jul aug sep sept
+    oct nov dec inc ltd co corp art arts sec para paras fig vol p pp approx dept est gen gov sr jr
+    mme mlle m cf al etc. ibid op""".split()
+)
+_INITIALISM = re.compile(r"^(?:[A-Za-z]\.){2,}$|^[A-Z]\.$")
+_SENTENCE_END = re.compile(r"[.!?…]+[\"”’»)\]]*(?=\s)")
+_BULLET = re.compile(r"^\s*(?:[-*•–]\s+|\(?\d{1,3}[.)]\s+|\(?[a-z][.)]\s+)")
+_MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+\S")
+_ONLY_PUNCTUATION = re.compile(r"^[\W_]*$")
+_TERMINAL = tuple(".!?:;,…\"”’»")
+
+
+def line_spans(text: str) -> list[Span]:
+    """Spans of every line, without its newline."""
+    spans, start = [], 0
+    for match in re.finditer(r"\r\n|\n|\r|\f", text):
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(text)))
+    return spans
+
+
+def is_hard_wrapped(text: str, lines: list[Span] | None = None) -> bool:
+    """True for text broken at a fixed width (licences, e-mails), where a newline is not a paragraph."""
+    lengths = [end - start for start, end in (lines or line_spans(text)) if text[start:end].strip()]
+    if len(lengths) < 5:
+        return False
+    lengths.sort()
+    p95 = lengths[int(0.95 * (len(lengths) - 1))]
+    return p95 <= 100 and statistics.median(lengths) >= 35
+
+
+def paragraph_spans(text: str) -> list[Span]:
+    """Paragraphs, trimmed of surrounding white space.
+
+    A blank line always ends a paragraph. In hard-wrapped text a single newline joins lines of
+    one paragraph unless the line before is short or the next one starts a list item; elsewhere
+    every line is its own paragraph.
+    """
+    lines = line_spans(text)
+    wrapped = is_hard_wrapped(text, lines)
+    width = max((end - start for start, end in lines), default=0)
+    paragraphs: list[Span] = []
+    current: Span | None = None
+    for start, end in lines:
+        line = text[start:end]
+        if not line.strip():
+            if current:
+                paragraphs.append(current)
+            current = None
+            continue
+        if current is not None:
+            previous = text[current[0] : current[1]].splitlines()[-1] if wrapped else ""
+            soft = (
+                wrapped
+                and len(previous.rstrip()) >= 0.6 * width
+                and not _BULLET.match(line)
+                and not _MARKDOWN_HEADING.match(line)
+            )
+            if soft:
+                current = (current[0], end)
+                continue
+            paragraphs.append(current)
+        current = (start, end)
+    if current:
+        paragraphs.append(current)
+    return [trimmed for span in paragraphs if (trimmed := trim(text, span))[0] < trimmed[1]]
+
+
+def trim(text: str, span: Span) -> Span:
+    """The span without leading and trailing white space."""
+    start, end = span
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def is_heading(line: str) -> bool:
+    """A short line that names what follows rather than saying something ("Who we are", "# Usage")."""
+    stripped = line.strip()
+    if _MARKDOWN_HEADING.match(stripped):
+        return True
+    if "\n" in stripped or len(stripped.split()) > 25 or _BULLET.match(stripped):
+        return False
+    if re.search(r"[.:;]\s|@", stripped):  # "Unit. E-mail: x@y" is a line of facts, not a title
+        return False
+    return bool(re.search(r"\w", stripped)) and not stripped.endswith(_TERMINAL)
+
+
+def is_noise(line: str) -> bool:
+    """Lines with no words at all ("-", "***")."""
+    return bool(_ONLY_PUNCTUATION.match(line))
+
+
+def _ends_with_abbreviation(text: str, stop: int) -> bool:
+    """Whether the period at ``text[stop - 1]`` closes an abbreviation such as "Mr." or "a.i."."""
+    word_start = stop - 1
+    while word_start > 0 and not text[word_start - 1].isspace():
+        word_start -= 1
+    word = text[word_start:stop].lstrip("(\"“‘'")
+    bare = word[:-1].lower()
+    return bare in ABBREVIATIONS or word.lower() in ABBREVIATIONS or bool(_INITIALISM.match(word))
+
+
+def sentence_spans(text: str, span: Span | None = None) -> list[Span]:
+    """Sentences inside ``span`` (default: all of ``text``), as trimmed spans.
+
+    >>> text = "Mr. Diallo spoke. The plan, led by a.i. staff, starts now."
+    >>> [text[s:e] for s, e in sentence_spans(text)]
+    ['Mr. Diallo spoke.', 'The plan, led by a.i. staff, starts now.']
+    """
+    start, end = span or (0, len(text))
+    spans: list[Span] = []
+    cursor = start
+    for match in _SENTENCE_END.finditer(text, start, end):
+        stop = match.end()
+        following = text[stop:end].lstrip()
+        if following and not (following[0].isupper() or following[0].isdigit() or following[0] in "\"“‘«(['-–•*"):
+            continue
+        if text[match.start()] == "." and match.end() - match.start() == 1 and _ends_with_abbreviation(text, stop):
+            continue
+        piece = trim(text, (cursor, stop))
+        if piece[0] < piece[1]:
+            spans.append(piece)
+        cursor = stop
+    piece = trim(text, (cursor, end))
+    if piece[0] < piece[1]:
+        spans.append(piece)
+    return spans
+
+
+def split_long(text: str, span: Span, limit: int) -> list[Span]:
+    """Cut a span longer than ``limit`` at white space (a sentence with no punctuation at all)."""
+    start, end = span
+    pieces: list[Span] = []
+    while end - start > limit:
+        cut = text.rfind(" ", start + limit // 2, start + limit)
+        cut = cut if cut > start else start + limit
+        pieces.append(trim(text, (start, cut)))
+        start = cut
+    pieces.append(trim(text, (start, end)))
+    return [piece for piece in pieces if piece[0] < piece[1]]
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A sentence or a heading of a document, the atom that chunks are made of."""
+
+    start: int
+    end: int
+    heading: bool
+
+
+def units(text: str, limit: int = 1000) -> list[Unit]:
+    """The document as a sequence of headings and sentences, in order, noise lines dropped."""
+    result: list[Unit] = []
+    for paragraph in paragraph_spans(text):
+        body = text[paragraph[0] : paragraph[1]]
+        if is_noise(body):
+            continue
+        if is_heading(body):
+            result.append(Unit(paragraph[0], paragraph[1], heading=True))
+            continue
+        for sentence in sentence_spans(text, paragraph):
+            for piece in split_long(text, sentence, limit):
+                result.append(Unit(piece[0], piece[1], heading=False))
+    return result
+
+
+# ---- search terms -------------------------------------------------------------------------
+
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further had
+    has have having he her here hers herself him himself his how i if in into is it its itself just
+    me more most my myself no nor not now of off on once only or other our ours ourselves out over
+    own same she should so some such than that the their theirs them themselves then there these
+    they this those through to too under until up very was we were what when where which while who
+    whom why will with would you your yours yourself yourselves also did does said says say tell
+    told according mentioned mention named name give gave given
+    au aux avec ce ces cet cette dans de des du elle elles en est et eux il ils je la le les leur
+    leurs lui ma mais me meme mes moi mon ne nos notre nous on ou par pas pour qu que qui quoi quel
+    quelle quels quelles sa se ses son sur ta te tes toi ton tu un une vos votre vous ete etait sont
+    ont a y d l s c n j m t qu lors quand comment combien pourquoi ou dont""".split()
+)
+_SUFFIXES = (
+    "ements", "ement", "ments", "ment", "ations", "ation", "ions", "ion", "ings", "ing",
+    "ers", "er", "ies", "ied", "ed", "es", "s", "e",
+)  # fmt: skip
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: "Lancé" -> "lance"."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+@lru_cache(maxsize=100_000)
+def stem(word: str) -> str:
+    """A light English and French suffix stripper: "launched", "launches" -> "launch"."""
+    if word.isdigit() or len(word) <= 3:
+        return word
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def terms(text: str) -> list[str]:
+    """Search terms of a text: folded, stop words dropped, stemmed; numbers kept as they are."""
+    return [stem(token) for token in _TOKEN.findall(fold(text)) if token not in STOPWORDS]

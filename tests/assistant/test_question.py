@@ -1,0 +1,37 @@
+import pytest
+
+from assistant.question import Expect, expected, has_kind, standalone
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("When was the plan launched?", Expect.DATE),
+        ("In which year does the previous plan expire?", Expect.DATE),
+        ("How many priority areas are there?", Expect.NUMBER),
+        ("How much money did the Netherlands give?", Expect.MONEY),
+        ("Who chaired the ceremony?", Expect.PERSON),
+        ("Where was the launch held?", Expect.PLACE),
+        ("What are the four priority areas?", Expect.ANY),
+        ("Quand le plan a-t-il été lancé ?", Expect.DATE),
+    ],
+)
+def test_expected_kind(question: str, kind: Expect) -> None:
+    assert expected(question) is kind
+
+
+def test_kinds_are_found_in_text() -> None:
+    assert has_kind("on Thursday 19 October 2023", Expect.DATE)
+    assert has_kind("the four priority areas", Expect.NUMBER)
+    assert not has_kind("which expires in 2022", Expect.NUMBER)  # a year is not a count
+    assert has_kind("a grant of USD 2 million", Expect.MONEY) and not has_kind("five years", Expect.MONEY)
+    assert has_kind("said Vanessa LEIGH", Expect.PERSON)
+
+
+def test_follow_ups_take_the_previous_question() -> None:
+    history = [("When was the plan launched?", "On 19 October 2023 [1]")]
+    assert standalone("Who chaired it?", history) == "Who chaired it? (When was the plan launched?)"
+    messages = [{"role": "user", "content": "When was the plan launched?"}, {"role": "assistant", "content": "x"}]
+    assert "plan launched" in standalone("And who chaired it?", messages)
+    assert standalone("Which agencies supported the drafting of the plan?", history).startswith("Which agencies")
+    assert standalone("Who chaired it?", None) == "Who chaired it?"

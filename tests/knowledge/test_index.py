@@ -1,0 +1,135 @@
+"""The index with the hashing embedder and a real on-disk Chroma: fast, and the real storage code."""
+
+from pathlib import Path
+
+import pytest
+
+import knowledge
+from knowledge import Index, Settings
+from knowledge.embedding import HashingEmbedder
+from knowledge.errors import ConfigError, IndexEmptyError, IngestError, NotFoundError, QuestionError
+
+NOTE = "Press note\nThe committee met in Dakar on 3 May 2024. It approved the budget of 2 million euros.\n"
+
+
+def test_first_use_indexes_the_bundled_release(fake_index: Index) -> None:
+    assert [s.source for s in fake_index.sources()] == ["iom-mali-trafficking-2023"]
+    passages = fake_index.search("Who chaired the launch ceremony?", k=3)
+    document = fake_index.get_document(passages[0].source)
+    for passage in passages:
+        assert document.text[passage.start : passage.end] == passage.text
+
+
+def test_ingest_is_idempotent_and_a_changed_file_replaces_its_chunks(fake_index: Index, tmp_path: Path) -> None:
+    path = tmp_path / "note.txt"
+    path.write_text(NOTE)
+    first = fake_index.ingest([path])
+    assert (first.files, first.added, first.embedded, first.errors) == (1, 1, 1, [])
+    again = fake_index.ingest([path])
+    assert (again.added, again.unchanged, again.embedded) == (0, 1, 0)
+
+    path.write_text(NOTE.replace("Dakar", "Bamako"))
+    changed = fake_index.ingest([path])
+    assert changed.added == 1 and changed.embedded == 1
+    assert "Bamako" in fake_index.get_document("note").text
+    assert fake_index.store.chunk_ids("note") == {c.id for c in fake_index.search("committee Bamako", k=5) if c.source == "note"}
+    assert fake_index.lexical.count() == fake_index.store.chunk_count()
+
+
+def test_files_gone_from_an_ingested_folder_are_removed(fake_index: Index, tmp_path: Path) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "a.txt").write_text(NOTE)
+    (folder / "b.txt").write_text(NOTE.replace("Dakar", "Accra"))
+    assert fake_index.ingest([folder]).added == 2
+    (folder / "b.txt").unlink()
+    report = fake_index.ingest([folder])
+    assert (report.unchanged, report.removed) == (1, 1)
+    assert {s.source for s in fake_index.sources()} == {"iom-mali-trafficking-2023", "a"}
+
+
+def test_bad_files_are_reported_and_good_ones_indexed(fake_index: Index, tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text(NOTE)
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01" * 100)
+    fake_index.ensure_default()
+    before = fake_index.store.chunk_count()
+    report = fake_index.ingest([tmp_path / "good.txt", tmp_path / "empty.txt", tmp_path / "binary.txt", tmp_path / "nope.md"])
+    assert report.added == 1 and len(report.errors) == 3
+    assert fake_index.store.chunk_count() == before + 1
+
+
+def test_bad_files_leave_the_index_unchanged(fake_index: Index, tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_text("")
+    fake_index.ensure_default()
+    before = (fake_index.store.chunk_count(), [s.source for s in fake_index.sources()])
+    fake_index.ingest([tmp_path / "empty.txt"])
+    assert (fake_index.store.chunk_count(), [s.source for s in fake_index.sources()]) == before
+
+
+def test_two_files_with_the_same_name_get_two_ids(fake_index: Index, tmp_path: Path) -> None:
+    for folder in ("x", "y"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "note.txt").write_text(NOTE.replace("Dakar", folder))
+    fake_index.ingest([tmp_path / "x", tmp_path / "y"])
+    assert {"note", "note-2"} <= {s.source for s in fake_index.sources()}
+    assert fake_index.ingest([tmp_path / "x", tmp_path / "y"]).embedded == 0
+
+
+def test_two_models_never_share_a_collection(pressroom_home: Path, tmp_path: Path) -> None:
+    small = Index(Settings(home=pressroom_home, model="hashing"), embedder=HashingEmbedder(64))
+    large = Index(Settings(home=pressroom_home, model="hashing"), embedder=HashingEmbedder(128))
+    small.ensure_default()
+    assert small.store._chunks.name != large.store._chunks.name
+    assert large.search("launch", k=1)  # answers from the documents, embedded again with its own model
+    assert small.store.chunk_count() > 0
+
+
+def test_remove_and_reset(fake_index: Index) -> None:
+    fake_index.ensure_default()
+    with pytest.raises(NotFoundError, match="pressroom sources"):
+        fake_index.remove("nope")
+    assert fake_index.remove("iom-mali-trafficking-2023") > 0
+    with pytest.raises(IndexEmptyError, match="pressroom ingest"):
+        fake_index.search("When was the plan launched?")
+    fake_index.reset()
+    assert fake_index.sources() == [] and fake_index.lexical.count() == 0
+
+
+def test_lexical_index_is_repaired_from_chroma(fake_index: Index) -> None:
+    fake_index.ensure_default()
+    fake_index.lexical.clear()
+    del fake_index.lexical  # a new process, or one that crashed between the two writes
+    assert fake_index.lexical.count() == fake_index.store.chunk_count() > 0
+
+
+@pytest.mark.parametrize("question", ["", "   ", "x" * 100_000])
+def test_bad_questions_raise_a_clear_error(fake_index: Index, question: str) -> None:
+    with pytest.raises(QuestionError):
+        fake_index.search(question)
+
+
+@pytest.mark.parametrize("k", [0, -1, 51, 2.5, True])
+def test_k_is_checked(fake_index: Index, k: object) -> None:
+    with pytest.raises(ConfigError, match="k must be"):
+        fake_index.search("launch", k=k)  # type: ignore[arg-type]
+
+
+def test_ingest_without_paths(fake_index: Index) -> None:
+    with pytest.raises(IngestError, match="No path"):
+        fake_index.ingest([])
+
+
+def test_public_api_uses_the_environment(use_fake_model: None, tmp_path: Path) -> None:
+    (tmp_path / "note.txt").write_text(NOTE)
+    assert knowledge.ingest(tmp_path / "note.txt").added == 1
+    assert knowledge.retrieve("committee Dakar", k=2)[0].source == "note"
+    assert knowledge.get_document("note").title == "Press note"
+
+
+def test_public_api_is_pinned() -> None:
+    assert sorted(knowledge.__all__) == sorted(
+        """BusyError Chunk ConfigError Document Index IndexEmptyError IngestError IngestReport NotFoundError
+        Passage PressroomError QuestionError Settings SourceInfo StoreError default_index get_document ingest
+        remove reset retrieve sources""".split()
+    )

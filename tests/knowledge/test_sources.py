@@ -1,0 +1,73 @@
+from pathlib import Path
+
+import pytest
+
+from knowledge.errors import IngestError
+from knowledge.sources import discover, read, source_id
+from tests.files import encrypt_pdf, make_pdf
+
+
+def write(path: Path, data: bytes | str) -> Path:
+    path.write_bytes(data.encode() if isinstance(data, str) else data)
+    return path
+
+
+def test_text_and_markdown_keep_accents_quotes_and_offsets(tmp_path: Path) -> None:
+    text, title, pages, _ = read(write(tmp_path / "note.md", "# Lancement à Bamako\n\nL’OIM a dit « oui ».\n"))
+    assert title == "Lancement à Bamako" and "L’OIM a dit « oui »." in text and pages == ()
+
+
+def test_html_keeps_only_visible_text(tmp_path: Path) -> None:
+    page = (
+        "<html><head><title>Launch</title><style>p{color:red}</style></head><body><nav>Menu</nav>"
+        "<h1>Plan</h1><p>The plan was <b>launched</b> today.</p><script>alert('x')</script>"
+        "<div hidden>secret</div></body></html>"
+    )
+    text, title, _, _ = read(write(tmp_path / "page.html", page))
+    assert title == "Launch"
+    assert "The plan was launched today." in text
+    assert "alert" not in text and "color" not in text and "secret" not in text
+
+
+def test_pdf_keeps_page_starts(tmp_path: Path) -> None:
+    text, title, pages, _ = read(write(tmp_path / "r.pdf", make_pdf(["One page.", "Two page."], title="Report")))
+    assert title == "Report" and len(pages) == 2
+    assert text[pages[1] :].startswith("Two page.")
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("empty.txt", b"", "empty"),
+        ("blank.txt", b"  \n\t ", "empty"),
+        ("binary.txt", bytes(range(256)) * 10, "binary"),
+        ("corrupt.pdf", b"%PDF-1.4 this is not really a pdf", "damaged"),
+        ("locked.pdf", encrypt_pdf(make_pdf(["secret"])), "encrypted"),
+        ("scan.pdf", make_pdf([""]), "no text"),
+        ("junk.txt", b"\x81\x8d\x8f\x90\x9d" * 50, "not readable text"),
+    ],
+)
+def test_bad_files_raise_one_clear_sentence(tmp_path: Path, name: str, data: bytes, message: str) -> None:
+    with pytest.raises(IngestError, match=message) as error:
+        read(write(tmp_path / name, data))
+    assert "\n" not in str(error.value) and str(error.value).endswith(".")
+
+
+def test_latin1_and_utf16_text_is_read(tmp_path: Path) -> None:
+    assert "Chargé" in read(write(tmp_path / "l.txt", "Le Chargé d'affaires.".encode("latin-1")))[0]
+    assert "Chargé" in read(write(tmp_path / "u.txt", "Le Chargé d'affaires.".encode("utf-16")))[0]
+
+
+def test_discover_walks_folders_and_reports_bad_paths(tmp_path: Path) -> None:
+    (tmp_path / "docs" / "sub").mkdir(parents=True)
+    write(tmp_path / "docs" / "a.txt", "A.")
+    write(tmp_path / "docs" / "sub" / "b.md", "B.")
+    write(tmp_path / "docs" / "c.docx", "C.")
+    (tmp_path / "docs" / "loop").symlink_to(tmp_path / "docs")
+    found, errors = discover([tmp_path / "docs", tmp_path / "missing.txt", tmp_path / "docs" / "c.docx"])
+    assert sorted(p.name for p in found) == ["a.txt", "b.md"]
+    assert len(errors) == 2 and "no such file" in errors[0] and "unsupported" in errors[1]
+
+
+def test_source_ids_are_safe_names() -> None:
+    assert source_id(Path("/x/IOM Mali Trafficking (2023).txt")) == "iom-mali-trafficking-2023"

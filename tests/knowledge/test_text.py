@@ -1,0 +1,61 @@
+from knowledge.text import fold, is_hard_wrapped, paragraph_spans, sentence_spans, stem, terms, units
+
+WRAPPED = (
+    "Licensed under the terms below, you may copy and distribute this work\n"
+    "in any medium, provided that you keep this notice intact and that you\n"
+    "give every recipient a copy of these terms along with the work itself.\n"
+    "\n"
+    "You may charge a fee for the physical act of transferring a copy, and\n"
+    "you may at your option offer warranty protection in exchange for a fee.\n"
+    "No other permission is granted by this notice, whether express or not.\n"
+)
+
+
+def texts(text: str, spans: list[tuple[int, int]]) -> list[str]:
+    return [text[start:end] for start, end in spans]
+
+
+def test_abbreviations_do_not_end_sentences() -> None:
+    text = "Mr. Roelof Van EES, Chargé d’Affaires a.i. of the Embassy, spoke. The U.S. delegation was absent. Done."
+    assert texts(text, sentence_spans(text)) == [
+        "Mr. Roelof Van EES, Chargé d’Affaires a.i. of the Embassy, spoke.",
+        "The U.S. delegation was absent.",
+        "Done.",
+    ]
+
+
+def test_quoted_sentences_end_after_the_closing_quote() -> None:
+    text = "“This plan matters,” she said. “We will act.” The end."
+    assert texts(text, sentence_spans(text)) == ["“This plan matters,” she said.", "“We will act.”", "The end."]
+
+
+def test_hard_wrapped_text_is_read_as_paragraphs_with_original_offsets() -> None:
+    assert is_hard_wrapped(WRAPPED)
+    paragraphs = paragraph_spans(WRAPPED)
+    assert len(paragraphs) == 2
+    sentences = [s for p in paragraphs for s in sentence_spans(WRAPPED, p)]
+    assert len(sentences) == 3
+    first = WRAPPED[sentences[0][0] : sentences[0][1]]
+    assert first.startswith("Licensed under") and first.endswith("the work itself.") and "\n" in first
+
+
+def test_long_lines_are_paragraphs_each() -> None:
+    text = "A first paragraph that runs long enough to not be wrapped text at all, " * 3 + "end.\nSecond one."
+    assert len(paragraph_spans(text)) == 2
+
+
+def test_navigation_lines_become_headings_not_sentences() -> None:
+    text = "Who we are\nAbout\nThe plan was launched in Bamako.\n- Where we work\nContact: a@b.org, Tel. 1"
+    kinds = [(text[u.start : u.end], u.heading) for u in units(text)]
+    assert ("Who we are", True) in kinds and ("About", True) in kinds
+    assert ("The plan was launched in Bamako.", False) in kinds
+    assert ("- Where we work", False) in kinds  # a list item says something
+    assert all(not heading for piece, heading in kinds if "a@b.org" in piece)
+
+
+def test_terms_fold_accents_drop_stop_words_and_stem() -> None:
+    assert fold("Lancé à Bamako") == "lance a bamako"
+    assert stem("launched") == stem("launches") == stem("launching") == "launch"
+    assert set(terms("Quand le plan a-t-il été lancé ?")) == {"plan", "lanc"}
+    assert set(terms("lancement")) == {"lanc"}
+    assert terms("the Pays-Bas") == terms("Pays Bas")
