@@ -1,0 +1,35 @@
+"""Pressroom's evaluation suite: score answers against known facts, offline and deterministically.
+
+>>> import evals
+>>> from pathlib import Path
+>>> from functools import partial
+>>> from assistant import ask
+>>> dataset = evals.load_dataset("release")                       # or "licenses", or a path
+>>> index = evals.prepare_index(dataset, Path("/tmp/eval"))        # doctest: +SKIP
+>>> report = evals.run(dataset, ask=partial(ask, index=index), documents=index.get_document)  # doctest: +SKIP
+>>> report.scores.accuracy, [r.id for r in report.failures]        # doctest: +SKIP
+(0.958, ['rel-011', 'rel-022'])
+
+From the command line: ``pressroom eval [--dataset NAME|PATH] [-k N] [--answerer NAME] [--baseline]``.
+Datasets are described in ``evals/data/README.md``; metric formulas are in ``evals.metrics``.
+"""
+
+from __future__ import annotations
+
+from evals.dataset import Dataset, DatasetError, Item, load_dataset
+from evals.report import METRICS, Report, Scores
+from evals.runner import prepare_index, run
+from evals.scoring import QuestionResult
+
+__all__ = [
+    "METRICS",
+    "Dataset",
+    "DatasetError",
+    "Item",
+    "QuestionResult",
+    "Report",
+    "Scores",
+    "load_dataset",
+    "prepare_index",
+    "run",
+]
