@@ -1,0 +1,183 @@
+"""The conversation behind the chat screen, free of Gradio so it can be tested directly.
+
+A conversation is a list of :class:`Turn` (question, answer or error) kept per browser session.
+:meth:`Conversation.respond` streams one reply: the question appears at once, the answer text
+then grows piece by piece, and the sources arrive with the last piece.
+
+>>> conversation = Conversation(default_index())                       # doctest: +SKIP
+>>> steps = list(conversation.respond("When was the plan launched?", []))   # doctest: +SKIP
+>>> steps[-1].turns[0].answer.citations[0].quote                      # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant import ask
+from assistant.types import Answer
+from knowledge.errors import NotFoundError
+from knowledge.index import Index
+from knowledge.types import Document
+from ui import render
+from ui.failures import explain
+from ui.feedback import FeedbackLog, vote_name
+
+STREAM_PIECES = 24  # a reply is revealed in at most this many steps ...
+STREAM_DELAY = 0.025  # ... this many seconds apart: about half a second for the longest answer
+THANKS = {
+    "up": "Thank you: the answer is marked as good.",
+    "down": "Thank you: the answer is marked for review.",
+    "cleared": "Your vote was removed.",
+}
+_PIECE = re.compile(r"\[\d+\]|\S+\s*|\s+")  # markers arrive whole, never as "[1" then "]"
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One exchange: the question and either its answer or the error that stopped it."""
+
+    question: str
+    answer: Answer | None = None
+    error: str = ""
+    k: int = 5
+
+    @property
+    def reply_text(self) -> str:
+        """What the assistant said, as plain text (what a follow-up question sees as history)."""
+        return self.answer.text if self.answer else self.error
+
+    def reply_markdown(self) -> str:
+        if self.answer is not None:
+            return render.answer_markdown(self.answer)
+        return f"⚠️ {render.escape_markdown(self.error)}"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One update of the screen while a reply streams in."""
+
+    turns: list[Turn]
+    messages: list[dict[str, Any]]
+    sources: str | None = None  # new Sources panel HTML, or None to leave it as it is
+    done: bool = False
+
+
+def chat_messages(turns: Sequence[Turn]) -> list[dict[str, Any]]:
+    """The Chatbot value for ``turns``: one user and one assistant message each, all escaped."""
+    messages: list[dict[str, Any]] = []
+    for turn in turns:
+        messages.append({"role": "user", "content": render.escape_markdown(turn.question)})
+        messages.append({"role": "assistant", "content": turn.reply_markdown()})
+    return messages
+
+
+def history_for(turns: Sequence[Turn]) -> list[dict[str, str]]:
+    """Earlier turns as ``ask`` takes them: plain ``{"role", "content"}`` messages."""
+    history: list[dict[str, str]] = []
+    for turn in turns:
+        history.append({"role": "user", "content": turn.question})
+        history.append({"role": "assistant", "content": turn.reply_text})
+    return history
+
+
+def turn_position(turns: Sequence[Turn], message_index: object) -> int | None:
+    """The position in ``turns`` of the chat message at ``message_index`` (Gradio's index: an int or a tuple)."""
+    index = message_index[0] if isinstance(message_index, (list, tuple)) and message_index else message_index
+    if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index // 2 < len(turns):
+        return None
+    return index // 2
+
+
+def pieces(text: str, limit: int = STREAM_PIECES) -> list[str]:
+    """Growing prefixes of ``text``, at most ``limit`` of them, cut between words."""
+    tokens = _PIECE.findall(text)
+    if not tokens:
+        return [text]
+    size = max(1, -(-len(tokens) // limit))
+    return ["".join(tokens[: end]) for end in range(size, len(tokens) + size, size)]
+
+
+@dataclass
+class Conversation:
+    """Answers, sources, documents and votes for the chat, all against one ``index``."""
+
+    index: Index
+    stream_delay: float = STREAM_DELAY
+    feedback: FeedbackLog = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.feedback = FeedbackLog(self.index.settings.home)
+
+    @property
+    def home(self) -> Any:
+        return self.index.settings.home
+
+    def respond(self, question: str, turns: Sequence[Turn], k: int = 5, answerer: str = "extractive") -> Iterator[Step]:
+        """Stream the reply to ``question``; the last step carries the new turns and the sources."""
+        question = (question or "").strip()
+        turns = list(turns or [])
+        if not question:
+            yield Step(turns, chat_messages(turns), done=True)
+            return
+        asked = chat_messages(turns) + [{"role": "user", "content": render.escape_markdown(question)}]
+        yield Step(turns, asked)
+        try:
+            answer = ask(question, history=history_for(turns), k=int(k), answerer=answerer, index=self.index)
+            turn = Turn(question, answer=answer, k=int(k))
+        except Exception as error:  # every failure becomes a reply, never a traceback
+            turn = Turn(question, error=explain(error, self.home), k=int(k))
+        if turn.answer is not None and not turn.answer.abstained:
+            known = [citation.marker for citation in turn.answer.citations]
+            for partial in pieces(turn.answer.text)[:-1]:
+                yield Step(turns, asked + [{"role": "assistant", "content": render.marked_markdown(partial, known)}])
+                time.sleep(self.stream_delay)
+        turns.append(turn)
+        yield Step(turns, chat_messages(turns), self.sources_for(turn), done=True)
+
+    def sources_for(self, turn: Turn | None) -> str:
+        """The Sources panel for ``turn`` (its citations, or the closest passages)."""
+        if turn is None:
+            return render.sources_panel(None, self.document_or_none)
+        if turn.answer is None:
+            return render.notice(turn.error, "error")
+        return render.sources_panel(turn.answer, self.document_or_none)
+
+    def document_or_none(self, source: str) -> Document | None:
+        try:
+            return self.index.get_document(source)
+        except NotFoundError:
+            return None
+
+    def open_document(self, source: object, start: object = None, end: object = None) -> str:
+        """The document viewer at ``start:end`` of ``source``; a message if it cannot be shown."""
+        try:
+            document = self.index.get_document(str(source))
+            begin, finish = _offset(start), _offset(end)
+            return render.document_view(document, begin, finish)
+        except Exception as error:
+            return render.notice(explain(error, self.home, "opening the document"), "error")
+
+    def vote(self, turns: Sequence[Turn], message_index: object, liked: object) -> tuple[bool, str]:
+        """Record a thumbs up/down on the answer at ``message_index``: ``(saved, message for the person)``."""
+        position = turn_position(turns, message_index)
+        if position is None:
+            return False, "That message is no longer in the conversation."
+        turn = turns[position]
+        answer = turn.answer.as_dict() if turn.answer else {"text": turn.error}
+        vote = vote_name(liked)
+        try:
+            self.feedback.record(vote, turn.question, answer, [t.question for t in turns[:position]], turn.k)
+        except Exception as error:
+            return False, explain(error, self.home, "saving your feedback")
+        return True, THANKS[vote]
+
+
+def _offset(value: object) -> int | None:
+    try:
+        return int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return None
