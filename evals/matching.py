@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from datetime import date
 
 Span = tuple[int, int]
 
@@ -41,9 +42,11 @@ MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "
 
 def _date_token(year: str, month: int, day: str) -> str | None:
     """One token for the full date, then the month and year as words, so "June 1991" still matches it."""
-    if not (1 <= month <= 12 and 1 <= int(day) <= 31):
+    try:
+        day_ = date(int(year), month, int(day))  # rejects 31/02 and month 19 (a month-first date)
+    except ValueError:
         return None
-    return f" date{int(year):04d}{month:02d}{int(day):02d} {MONTH_NAMES[month - 1]} {int(year)} "
+    return f" date{day_:%Y%m%d} {MONTH_NAMES[month - 1]} {day_.year} "
 
 
 def _dates_as_tokens(text: str) -> str:
