@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import lru_cache
 from typing import Any
 
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
@@ -19,20 +18,11 @@ from assistant.question import standalone
 from assistant.types import Answer
 from knowledge.errors import ConfigError
 from knowledge.index import Index
-from knowledge.types import Document
 
 # Answerer names a user can choose; each maker builds one for an index.
 ANSWERERS: dict[str, Callable[[Index], Answerer]] = {
-    "extractive": lambda index: ExtractiveAnswerer(index.embedder, _documents(index)),
+    "extractive": lambda index: ExtractiveAnswerer(index.embedder, index.document_of, index.lexical.known),
 }
-
-
-def _documents(index: Index) -> Callable[[str], Document]:
-    @lru_cache(maxsize=64)
-    def fetch(source: str) -> Document:
-        return index.get_document(source)
-
-    return fetch
 
 
 _answerers: dict[tuple[int, str], Answerer] = {}
@@ -51,7 +41,6 @@ def get_answerer(index: Index, name: str) -> Answerer:
 def build_chain(index: Index, answerer_name: str = "extractive") -> Runnable[dict[str, Any], Answer]:
     """The chain for one index and answerer; its input is ``{"question", "k", "history"}``."""
     answerer = get_answerer(index, answerer_name)
-    documents = _documents(index)
 
     def retrieve(inputs: dict[str, Any]) -> Sequence[Any]:
         return index.search(inputs["query"], k=inputs["k"])
@@ -61,7 +50,8 @@ def build_chain(index: Index, answerer_name: str = "extractive") -> Runnable[dic
 
     def assemble(inputs: dict[str, Any]) -> Answer:
         draft = inputs["draft"]
-        text, citations, notes = cite(draft, documents)
+        documents = {p.source: index.document_of(p) for p in reversed(inputs["passages"])}
+        text, citations, notes = cite(draft, lambda source: documents.get(source) or index.get_document(source))
         abstained = draft.abstained or not citations
         return Answer(
             question=inputs["question"],

@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 from enum import Enum
 
-from knowledge.text import fold, terms
+from knowledge.text import STOPWORDS, fold, stem, terms
 
 
 class Expect(Enum):
@@ -20,6 +20,9 @@ class Expect(Enum):
     MONEY = "money"
     PERSON = "person"
     PLACE = "place"
+    EXPANSION = "expansion"
+    PHONE = "phone"
+    EMAIL = "email"
     ANY = "any"
 
 
@@ -45,12 +48,86 @@ MONEY = re.compile(
 )
 # A capitalised name of two words or more, or a surname in capitals ("Mahamadou KASSOGUE", "UNODC").
 NAME = re.compile(r"\b(?:[A-Z][\w’'-]+\s+(?:(?:de|van|von|da|del|du|of|the|and|for)\s+)*[A-Z][\w’'-]+|[A-Z]{2,}[\w-]*)\b")
-PLACE = re.compile(r"\b(?:in|at|from|to|à|au|en)\s+(?:the\s+)?[A-Z][\w’'-]+")
+
+
+PLACE = re.compile(r"\b[A-Z][\w’'-]+(?:\s+(?:of\s+the\s+|of\s+)?[A-Z][\w’'-]+)*")
+PHONE = re.compile(r"(?:\+|\b)\d[\d .()-]{6,}\d\b")
+EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
+FULL_DATE = re.compile(
+    rf"\b(?:\d{{1,2}}(?:st|nd|rd|th|er)?\s+(?:{_MONTHS})\s+\d{{4}}|(?:{_MONTHS})\s+\d{{1,2}},?\s+\d{{4}})\b",
+    re.IGNORECASE,
+)
+
+# Words that shape a question without naming what it is about ("What kind of ... is listed in the release?").
+FILLER = frozenset(
+    terms(
+        "many much exactly kind type sort full list listed quote quoted quotes release press statement document text "
+        "mention mentioned cite cited state stated describe described refer referred according article report "
+        "reported specifically particular main new "
+        # Words that name the kind of answer: an entity of that kind answers them, not the word itself.
+        "city town country countries region place location venue period day week month year date time person "
+        "people official name number amount organisation organization agency"
+    )
+)
+
+
+def focus_terms(question: str) -> list[str]:
+    """The search terms of a question without its filler words."""
+    return [term for term in terms(question) if term not in FILLER]
+
+
+_PERSON_NOUNS = (
+    "person|people|official|officials|minister|staff|member|coordinator|spokesperson|director|representative|"
+    "speaker|diplomat|chair|head|leader|responsable|personne|ministre|coordinatrice|coordinateur|directeur|directrice"
+)
+# A first name and a surname in capitals ("Vanessa LEIGH"), or a name after a title or "said".
+PERSON_NAME = re.compile(
+    r"\b[A-Z][a-zé’'-]+\s+(?:(?:van|von|de|da|del|du|Van|De)\s+)?[A-Z]{2,}[A-Z’'-]*\b|"
+    r"\b(?:said|says|added|highlighted|by|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Minister|Coordinator|Director)\s+"
+    r"[A-Z][\w’'-]+\s+[A-Z][\w’'-]+"
+)
+
+
+_ABBREVIATION_QUESTION = re.compile(
+    r"(?:does|do|is)\s+(?:the\s+)?(?:abbreviation\s+|acronym\s+)?([A-Z][\w/-]*[A-Z])\s+(?:stand for|mean|short for)|"
+    r"full (?:name|form) of (?:the\s+)?([A-Z][\w/-]*[A-Z])\b|([A-Z][\w/-]*[A-Z]) (?:est|signifie) l",
+)
+
+
+def abbreviation(question: str) -> str | None:
+    """The acronym a question asks to expand ("What does UNODC stand for?" -> "UNODC")."""
+    match = _ABBREVIATION_QUESTION.search(question)
+    return next((group for group in match.groups() if group), None) if match else None
+
+
+def role(question: str) -> list[str]:
+    """The role a "Who is the ...?" question asks about: "Who is IOM's Chief of Mission in Mali?" -> chief, mission."""
+    match = re.match(
+        r"\s*(?:who|qui)\s+(?:is|was|are|were|est|etait)\s+(?:the\s+|a\s+|an\s+|le\s+|la\s+)?(?:\w+['’]s\s+)?(.+?)"
+        r"(?:\s+(?:of|in|at|for|du|de|des|au)\s+.*)?\s*\??\s*$",
+        fold(question),
+    )
+    return [term for term in terms(match.group(1)) if term not in FILLER] if match else []
+
+
+def counted(question: str) -> str | None:
+    """The search term of what a "how many" question counts ("How many workshops ..." -> "workshop")."""
+    match = re.search(r"\b(?:how many|combien de|combien d')\s*((?:\w+[\s-]+){0,2}\w+)", fold(question))
+    if not match:
+        return None
+    found = [term for term in terms(match.group(1))]
+    return found[0] if found else None
 
 
 def expected(question: str) -> Expect:
     """The kind of answer: "When ..." wants a date, "How many ..." a number, "Who ..." a name."""
+    if abbreviation(question):
+        return Expect.EXPANSION
     q = fold(question)
+    if re.search(r"\b(phone|telephone|tel|fax|call)\b", q):
+        return Expect.PHONE
+    if re.search(r"\b(e-?mail|email address|courriel)\b", q):
+        return Expect.EMAIL
     if re.search(r"\b(how much|combien)\b", q) and re.search(
         r"\b(money|fund\w*|cost\w*|budget|amount|pay\w*|paid|spen[dt]\w*|financ\w*|contribut\w*|dollars?|euros?|grant\w*|argent|montant)\b",
         q,
@@ -58,28 +135,79 @@ def expected(question: str) -> Expect:
         return Expect.MONEY
     if re.search(r"\b(how many|how much|combien|what number|what percentage|what share)\b", q):
         return Expect.NUMBER
-    if re.search(r"\b(when|what date|which date|what day|what year|which year|what month|quand|quelle date|quel jour|quelle annee|en quelle)\b", q):
+    if re.search(r"\b(when|(what|which) (date|day|year|month)|quand|quelle date|quel jour|quelle annee|en quelle)\b", q):
         return Expect.DATE
-    if re.search(r"^\s*(who|whom|whose|qui)\b|\b(which person|what person|which official|what is the name of)\b", q):
+    if re.search(r"\b(budget|cost|amount|price|sum|fee|funding level)\b", q) and not re.match(r"\s*(who|which|qui)\b", q):
+        return Expect.MONEY
+    if re.search(r"^\s*(who|whom|whose|qui)\b|\b(what is the name of)\b", q) or re.search(
+        rf"\b(which|what|quel|quelle)\s+(?:\w+\s+){{0,3}}?({_PERSON_NOUNS})\b", q
+    ):
         return Expect.PERSON
     if re.search(r"^\s*(where|ou)\b|\b(which city|what city|which country|what country|in what place|which town)\b", q):
         return Expect.PLACE
     return Expect.ANY
 
 
+def _novel(pattern: re.Pattern[str], text: str, question: str) -> list[str]:
+    """Matches of ``pattern`` in ``text`` that the question does not already contain.
+
+    An answer must add something: "When was the 2018-2022 plan adopted?" is not answered by "2018-2022".
+    """
+    asked = fold(question)
+    found = (fold(match.group()).strip() for match in pattern.finditer(text))
+    return [match for match in found if match not in asked and match not in STOPWORDS]
+
+
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+
+
+def kind_strength(text: str, kind: Expect, question: str = "") -> float:
+    """How well ``text`` holds the kind asked for, beyond what the question says: 1 fully, 0 not.
+
+    A bare year for "when" or an organisation for "who" is a partial answer (0.5); a number that
+    does not count what a "how many" question counts is a weak one (0.25).
+
+    >>> kind_strength("the four priority areas", Expect.NUMBER, "How many victims were found?")
+    0.25
+    >>> kind_strength("It was launched on 19 October 2023.", Expect.DATE, "When was it launched?")
+    1.0
+    """
+    if kind is Expect.ANY:
+        return 1.0
+    if kind is Expect.EXPANSION:
+        acronym = re.escape(abbreviation(question) or "")
+        return 1.0 if acronym and re.search(rf"\(\s*{acronym}\s*\)|\b{acronym}\s*\(", text) else 0.0
+    if kind is Expect.NUMBER:
+        numbers = [n for n in _novel(NUMBER, text, question) if not _YEAR.fullmatch(n)]
+        return _count_strength(text, question) if numbers else 0.0
+    if kind is Expect.DATE:
+        if _novel(FULL_DATE, text, question):
+            return 1.0
+        return 0.5 if _novel(DATE, text, question) else 0.0
+    if kind is Expect.PERSON:
+        if not set(role(question)) <= set(terms(text)):
+            return 0.0  # "Who is the President?" is not answered by a sentence about a minister
+        if _novel(PERSON_NAME, text, question):
+            return 1.0
+        return 0.5 if _novel(NAME, text, question) else 0.0  # an organisation answers some "who" questions
+    patterns = {Expect.PHONE: PHONE, Expect.EMAIL: EMAIL, Expect.MONEY: MONEY, Expect.PLACE: PLACE}
+    return 1.0 if _novel(patterns[kind], text, question) else 0.0
+
+
+def _count_strength(text: str, question: str) -> float:
+    thing = counted(question)
+    if thing is None:
+        return 1.0
+    words = [(token, stem(token)) for token in re.findall(r"[\w.,%]+", fold(text))]
+    for index, (token, _) in enumerate(words):
+        if NUMBER.fullmatch(token) and thing in {stemmed for _, stemmed in words[index + 1 : index + 4]}:
+            return 1.0
+    return 0.25  # a number, but not a count of what was asked
+
+
 def has_kind(text: str, kind: Expect) -> bool:
     """Whether ``text`` holds something of the kind asked for (a date, a number that is not a year, ...)."""
-    if kind is Expect.DATE:
-        return bool(DATE.search(text))
-    if kind is Expect.MONEY:
-        return bool(MONEY.search(text))
-    if kind is Expect.NUMBER:
-        return any(not re.fullmatch(r"(?:19|20)\d{2}", match.group()) for match in NUMBER.finditer(text))
-    if kind is Expect.PERSON:
-        return bool(NAME.search(text))
-    if kind is Expect.PLACE:
-        return bool(PLACE.search(text)) or bool(NAME.search(text))
-    return True
+    return kind_strength(text, kind) > 0
 
 
 _FOLLOW_UP = re.compile(

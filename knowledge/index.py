@@ -78,6 +78,7 @@ class Index:
         self.embedder = embedder or get_embedder(settings.model)
         self._held = threading.local()  # makes the write lock re-entrant within one thread
         self._caught_up = False
+        self._documents: dict[str, Document] = {}  # read cache; cleared by this process's writes
 
     @cached_property
     def store(self) -> ChromaStore:
@@ -214,6 +215,7 @@ class Index:
 
     def _store_document(self, document: Document, progress: Progress | None) -> int:
         """Write one document's chunks, embedding only those not already stored; returns how many were embedded."""
+        self._documents.pop(document.source, None)
         chunks = chunk_document(document)
         if not chunks:
             raise IngestError(f"{document.path}: has no sentences to index; check the file's content.")
@@ -248,6 +250,7 @@ class Index:
         return removed
 
     def _remove_source(self, source: str) -> int:
+        self._documents.pop(source, None)
         ids = self.store.chunk_ids(source)
         self.store.delete_chunks(ids)
         self.lexical.remove(ids)
@@ -265,6 +268,7 @@ class Index:
     def reset(self) -> None:
         """Empty the index (documents, vectors and lexical entries). The bundled release is not re-added."""
         with self._writing():
+            self._documents.clear()
             self.store.reset()
             self.lexical.clear()
             (self.settings.home / ".initialized").write_text("Emptied by reset.\n")
@@ -278,11 +282,24 @@ class Index:
             for record in self.store.document_records()
         ]
 
-    def get_document(self, source: str) -> Document:
+    def get_document(self, source: str, fresh: bool = False) -> Document:
+        """The stored document; ``fresh`` skips the cache (another process may have replaced it)."""
+        if not fresh and source in self._documents:
+            return self._documents[source]
         self.ensure_default()
         document = self.store.get_document(source)
         if document is None:
             raise NotFoundError(f"No document {source!r} is indexed; see `pressroom sources` for the ids.")
+        if len(self._documents) > 256:
+            self._documents.clear()
+        self._documents[source] = document
+        return document
+
+    def document_of(self, passage: Passage) -> Document:
+        """The document a passage was cut from, as stored when the passage was retrieved."""
+        document = self.get_document(passage.source)
+        if document.text[passage.start : passage.end] != passage.text:
+            document = self.get_document(passage.source, fresh=True)
         return document
 
     def embed_query(self, text: str) -> list[float]:

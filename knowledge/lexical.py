@@ -115,6 +115,17 @@ class LexicalIndex:
         self._db.execute("UPDATE meta SET value = value + ? WHERE key = 'chunks'", (chunks,))
         self._db.execute("UPDATE meta SET value = value + ? WHERE key = 'length'", (length,))
 
+    def known(self, words: Iterable[str]) -> set[str]:
+        """The search terms among ``words`` that occur somewhere in the index."""
+        wanted = list(set(words))
+        if not wanted:
+            return set()
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT DISTINCT term FROM postings WHERE term IN ({','.join('?' * len(wanted))})", wanted
+            ).fetchall()
+        return {row[0] for row in rows}
+
     def search(self, query: str, n: int = 20) -> list[tuple[str, float]]:
         """The ``n`` best chunks for ``query`` as ``(chunk_id, bm25)``, best first."""
         query_terms = Counter(terms(query))
@@ -135,9 +146,11 @@ class LexicalIndex:
                 term: query_terms[term] * math.log(1 + (count - df + 0.5) / (df + 0.5))
                 for term, df in frequencies.items()
             }
-            # Terms in more than half the chunks say little and cost the most: skip them if others remain.
-            rare = {term: weight for term, weight in weights.items() if frequencies[term] <= count / 2}
-            weights = rare or weights
+            # In a large index, terms in more than half the chunks say little and cost the most:
+            # skip them if others remain (in a small one they are cheap and still break ties).
+            if count >= 1000:
+                rare = {term: weight for term, weight in weights.items() if frequencies[term] <= count / 2}
+                weights = rare or weights
             if not weights:
                 return []
             values = ",".join("(?, ?)" for _ in weights)
