@@ -16,20 +16,32 @@ Datasets are described in ``evals/data/README.md``; metric formulas are in ``eva
 
 from __future__ import annotations
 
-from evals.dataset import Dataset, DatasetError, Item, load_dataset
-from evals.report import METRICS, Report, Scores
-from evals.runner import prepare_index, run
-from evals.scoring import QuestionResult
+import importlib
+from typing import TYPE_CHECKING, Any
 
-__all__ = [
-    "METRICS",
-    "Dataset",
-    "DatasetError",
-    "Item",
-    "QuestionResult",
-    "Report",
-    "Scores",
-    "load_dataset",
-    "prepare_index",
-    "run",
-]
+if TYPE_CHECKING:
+    from evals.dataset import Dataset, DatasetError, Item, load_dataset
+    from evals.report import METRICS, Report, Scores
+    from evals.runner import prepare_index, run
+    from evals.scoring import QuestionResult
+
+# Loaded on first use, so that ``pressroom --help`` (which imports ``evals.cli``) stays instant.
+_HOMES = {
+    "METRICS": "evals.report",
+    "Dataset": "evals.dataset",
+    "DatasetError": "evals.dataset",
+    "Item": "evals.dataset",
+    "QuestionResult": "evals.scoring",
+    "Report": "evals.report",
+    "Scores": "evals.report",
+    "load_dataset": "evals.dataset",
+    "prepare_index": "evals.runner",
+    "run": "evals.runner",
+}
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module 'evals' has no attribute {name!r}")
+    return getattr(importlib.import_module(_HOMES[name]), name)
