@@ -221,7 +221,10 @@ def build_app(index: Index | None = None, stream_delay: float | None = None) -> 
         chatbot.clear(new_conversation, None, [turns, sources], api_visibility="private")
         sources.open_document(open_document, None, [viewer, tabs], api_visibility="private")
         library_outputs = [table, doomed, banner]
-        upload.upload(add_documents, upload, [status, *library_outputs, upload], api_visibility="private")
+        upload.upload(
+            add_documents, upload, [status, *library_outputs, upload],
+            api_name="add_documents", api_visibility="undocumented",  # scripts and tests can upload too
+        )  # fmt: skip
         remove.click(confirm_removal, doomed, [confirm_row, confirm_text, status], api_visibility="private")
         really.click(remove_document, doomed, [status, *library_outputs, confirm_row], api_visibility="private")
         cancel.click(lambda: gr.Row(visible=False), None, confirm_row, api_visibility="private")

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from knowledge.index import Index, Progress
-from knowledge.sources import SUPPORTED
+from knowledge.sources import SUPPORTED, sha256_bytes
 from knowledge.types import SourceInfo
 from ui import render
 from ui.failures import explain
@@ -94,19 +94,19 @@ class Library:
             stored, refused = self._store_uploads(files)
             if not stored:
                 return Outcome(False, " ".join(refused))
-            before = {item.source: item.added for item in self.sources()}
+            fresh = self._new_or_changed(stored)
             report = self.index.ingest(stored, progress=progress)
-            after = {item.source: item for item in self.sources()}
+            changed = [item for item in self.sources() if item.path in fresh and item.source in report.sources]
         except Exception as error:
             return Outcome(False, explain(error, home, "adding the documents"))
-        changed = [after[s] for s in report.sources if s in after and before.get(s) != after[s].added]
         parts: list[str] = []
         if changed:
             passages = sum(item.chunks for item in changed)
             parts.append(f"Added {_listing([item.title for item in changed])}: {passages} passages, ready for questions.")
         if report.unchanged:
             parts.append(f"{report.unchanged} file{'s were' if report.unchanged != 1 else ' was'} already indexed, unchanged.")
-        problems = refused + list(report.errors)
+        folders = {f"{self.uploads}/", f"{self.uploads.resolve()}/"}  # people know their files by name
+        problems = refused + [_without(error, folders) for error in report.errors]
         if problems:
             parts.append("Not added: " + " ".join(problems))
         return Outcome(bool(report.added or report.unchanged), " ".join(parts))
@@ -124,6 +124,17 @@ class Library:
             shutil.copyfile(file, target)
             stored.append(target)
         return stored, refused
+
+    def _new_or_changed(self, stored: Sequence[Path]) -> set[str]:
+        """Paths (as the index records them) of the files whose content is not indexed yet."""
+        indexed = {item.path: item.source for item in self.sources()}
+        fresh = set()
+        for path in stored:
+            key = str(path.resolve())
+            source = indexed.get(key)
+            if source is None or self.index.get_document(source).sha256 != sha256_bytes(path.read_bytes()):
+                fresh.add(key)
+        return fresh
 
     def remove(self, source: str | None) -> Outcome:
         """Remove ``source`` from the index (and its uploaded copy, which Pressroom owns)."""
@@ -154,6 +165,12 @@ def progress_reporter(tracker: Callable[..., object]) -> Progress:
         tracker((done, max(total, 1)), desc=STAGES.get(stage, stage.capitalize()))
 
     return report
+
+
+def _without(text: str, prefixes: set[str]) -> str:
+    for prefix in prefixes:
+        text = text.replace(prefix, "")
+    return text
 
 
 def _listing(titles: Sequence[str]) -> str:

@@ -142,8 +142,8 @@ def _trim_right(text: str, limit: int) -> str:
 
 
 def _text(value: str) -> str:
-    """Document text as HTML text: escaped, and runs of blank lines kept short."""
-    return html.escape(re.sub(r"\n{3,}", "\n\n", value.replace("\f", "")))
+    """Document text as HTML text (never inside an attribute): escaped, runs of blank lines kept short."""
+    return html.escape(re.sub(r"\n{3,}", "\n\n", value.replace("\f", "")), quote=False)
 
 
 def _attr(value: object) -> str:

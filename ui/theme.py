@@ -93,7 +93,7 @@ footer {{ opacity: .7; }}
 .doc-head {{ padding: 4px 2px 10px; border-bottom: 1px solid {LINE}; margin-bottom: 8px; }}
 .doc-title {{ font-weight: 600; font-size: 1rem; color: {INK}; }}
 .doc-meta {{ color: {MUTED}; font-size: .8rem; margin-top: 2px; }}
-.doc-body {{ position: relative; max-height: 64vh; overflow-y: auto; white-space: pre-wrap; overflow-wrap: anywhere;
+.doc-body {{ position: relative; max-height: max(240px, calc(64vh - 110px)); overflow-y: auto; white-space: pre-wrap; overflow-wrap: anywhere;
   font-family: 'IBM Plex Serif', Georgia, 'Times New Roman', serif; font-size: .95rem; line-height: 1.65;
   color: #323d4a; padding: 4px 10px 4px 2px; }}
 .doc-page {{ display: block; margin: 14px 0 6px; color: {MUTED}; font-family: inherit; font-size: .75rem;

@@ -1,0 +1,103 @@
+"""The documents panel: uploads through Index.ingest, replacement by name, removal, messages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from knowledge import Index
+from tests.files import make_pdf
+from tests.ui.conftest import WATER_REPORT
+from ui.library import Library, progress_reporter, safe_file_name
+
+
+@pytest.fixture
+def library(fake_index: Index) -> Library:
+    fake_index.ensure_default()
+    return Library(fake_index)
+
+
+def test_upload_is_copied_home_and_indexed_with_progress(library: Library, write_file: Callable[[str, str], Path]) -> None:
+    upload = write_file("kayes-water.txt", WATER_REPORT)
+    stages: list[tuple[str, int, int]] = []
+
+    outcome = library.add([upload], progress=lambda stage, done, total: stages.append((stage, done, total)))
+
+    assert outcome.ok, outcome.message
+    assert outcome.message.startswith("Added “Rainwater Harvesting Pilot in Kayes Region”:")
+    stored = library.index.get_document("kayes-water")
+    assert Path(stored.path) == library.uploads / "kayes-water.txt"
+    assert ("read", 1, 1) in stages and any(stage == "embed" for stage, _, _ in stages)
+    assert "Rainwater Harvesting Pilot" in library.table() and "2 documents" in library.summary()
+    assert ("Rainwater Harvesting Pilot in Kayes Region (kayes-water)", "kayes-water") in library.choices()
+
+
+def test_same_name_replaces_and_unchanged_is_said(library: Library, write_file: Callable[[str, str], Path]) -> None:
+    library.add([write_file("memo.txt", "Memo One\n\nThe budget was approved on Monday.\n")])
+    again = library.add([write_file("memo.txt", "Memo One\n\nThe budget was approved on Monday.\n")])
+    changed = library.add([write_file("memo.txt", "Memo Two\n\nThe budget was rejected on Friday.\n")])
+
+    assert "already indexed, unchanged" in again.message
+    assert "Added “Memo Two”" in changed.message
+    assert [s.source for s in library.sources()].count("memo") == 1
+    assert "rejected" in library.index.get_document("memo").text
+
+
+def test_pdf_upload_is_read_like_the_cli_does(library: Library, tmp_path: Path) -> None:
+    pdf = tmp_path / "brief.pdf"
+    pdf.write_bytes(make_pdf(["Country Brief On Water Access", "Wells were dug in twelve villages."], title="Water Brief"))
+
+    outcome = library.add([pdf])
+
+    assert outcome.ok and "“Water Brief”" in outcome.message
+    assert library.index.get_document("brief").page_starts[1] > 0
+
+
+def test_unsupported_and_unreadable_files_are_explained(library: Library, write_file: Callable[[str, str], Path]) -> None:
+    refused = library.add([write_file("notes.docx", "binary-ish")])
+    empty = library.add([write_file("empty.txt", "   ")])
+    mixed = library.add([write_file("notes.docx", "x"), write_file("kayes-water.txt", WATER_REPORT)])
+
+    assert not refused.ok and refused.message.startswith("notes.docx: unsupported file type")
+    assert not empty.ok and empty.message.startswith("Not added: empty.txt: the file is empty")
+    assert mixed.ok and "Added" in mixed.message and "Not added: notes.docx" in mixed.message
+    assert not library.add([]).ok and not library.add(None).ok
+
+
+def test_remove_drops_the_document_and_its_uploaded_copy(library: Library, write_file: Callable[[str, str], Path]) -> None:
+    library.add([write_file("kayes-water.txt", WATER_REPORT)])
+    copy = library.uploads / "kayes-water.txt"
+
+    outcome = library.remove("kayes-water")
+
+    assert outcome.ok and outcome.message.startswith("Removed “Rainwater Harvesting Pilot in Kayes Region”")
+    assert not copy.exists() and "kayes-water" not in [s.source for s in library.sources()]
+    gone = library.remove("kayes-water")
+    assert not gone.ok and "No document 'kayes-water' is indexed" in gone.message
+    assert library.remove(None).message == "Choose a document to remove."
+
+
+def test_removing_a_file_pressroom_does_not_own_leaves_it_alone(library: Library, write_file: Callable[[str, str], Path]) -> None:
+    outside = write_file("outside.txt", WATER_REPORT)
+    library.index.ingest([outside])
+
+    assert library.remove("outside").ok
+    assert outside.exists()
+
+
+@pytest.mark.parametrize(
+    "name, safe",
+    [("../../etc/passwd.txt", "passwd.txt"), ("C:\\Users\\a\\Report.PDF", "Report.PDF"), ("...", "document.txt"), ("a<b>.md", "a_b_.md")],
+)
+def test_safe_file_name(name: str, safe: str) -> None:
+    assert safe_file_name(name) == safe
+
+
+def test_progress_reporter_speaks_gradio_progress() -> None:
+    calls: list[tuple[object, str]] = []
+
+    progress_reporter(lambda value, desc: calls.append((value, desc)))("embed", 3, 0)
+
+    assert calls == [((3, 1), "Indexing passages")]
