@@ -2,11 +2,13 @@
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 
 from evals import DatasetError, Report, run
 from evals.dataset import Dataset
+from knowledge.errors import ConfigError
 from knowledge.types import Document
 from tests.evals.conftest import ScriptedAsk
 
@@ -77,3 +79,17 @@ def test_progress_is_reported_per_question(mini_dataset: Dataset, scripted_ask: 
     seen: list[tuple[int, int]] = []
     run(mini_dataset, ask=scripted_ask, documents=lookup, progress=lambda done, total: seen.append((done, total)))
     assert seen == [(number, 6) for number in range(1, 7)]
+
+
+def test_a_first_question_that_cannot_be_asked_does_not_stop_the_run(mini_dataset: Dataset, scripted_ask: ScriptedAsk, lookup: Callable[[str], Document]) -> None:
+    reordered = replace(mini_dataset, items=mini_dataset.items[::-1])  # "?" first: it raises a QuestionError
+    report = run(reordered, ask=scripted_ask, documents=lookup)
+    assert report.results[0].outcome == "error" and report.scores.errors == 1 and report.scores.questions == 6
+
+
+def test_a_setting_error_stops_the_run_at_once(mini_dataset: Dataset, lookup: Callable[[str], Document]) -> None:
+    def misconfigured(question: str, k: int = 5) -> object:
+        raise ConfigError("Unknown answerer 'oracle': choose one of extractive.")
+
+    with pytest.raises(ConfigError, match="Unknown answerer"):
+        run(mini_dataset, ask=misconfigured, documents=lookup)
