@@ -134,6 +134,8 @@ def _failure(system: str, result: QuestionResult) -> str:
     ]
     if result.support:
         lines.append(f"<p><b>Support</b> in {escape(result.source)}: {escape(' … '.join(result.support))}</p>")
+    if result.notes:
+        lines.append(f"<p><b>Notes of the system:</b> {escape('; '.join(result.notes))}</p>")
     for citation in result.citations:
         checks = ("valid" if citation.valid else "INVALID") + (", supports" if citation.supports else ", does not support")
         lines.append(

@@ -69,6 +69,7 @@ class QuestionResult:
     passages: tuple[PassageView, ...]
     seconds: float
     error: str = ""
+    notes: tuple[str, ...] = ()  # the system's own account of how it answered (e.g. why it abstained)
 
     @property
     def support_rank(self) -> int | None:
@@ -131,6 +132,7 @@ def score_question(item: Item, answer: Any, seconds: float, document_text: TextL
             for rank, p in enumerate(answer.passages, 1)
         ),
         seconds=seconds,
+        notes=tuple(str(note) for note in getattr(answer, "notes", ()) or ()),
     )
 
 

@@ -100,6 +100,8 @@ def _failure(result: QuestionResult) -> list[str]:
     ]
     if result.support:
         lines.append(f"- support ({escape(result.source)}): {escape(' … '.join(result.support))}")
+    if result.notes:
+        lines.append(f"- notes of the system: {escape('; '.join(result.notes))}")
     for citation in result.citations:
         checks = ("valid" if citation.valid else "INVALID") + (", supports" if citation.supports else ", does not support")
         lines.append(f"- citation \\[{citation.marker}\\] {escape(citation.source)} {citation.start}-{citation.end} ({checks})")

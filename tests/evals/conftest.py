@@ -75,7 +75,7 @@ ITEMS = (
 ANSWERS = {
     ITEMS[0].question: Answer(ITEMS[0].question, f"{LAUNCH} [1]", (cite(LAUNCH),), (passage(LAUNCH, 1), passage(AREAS, 2))),
     ITEMS[1].question: Answer(ITEMS[1].question, f"{DRAFTED} [1]", (cite(DRAFTED),), (passage(DRAFTED, 1), passage(AREAS, 2), passage(AREAS, 3))),
-    ITEMS[2].question: Answer(ITEMS[2].question, ABSTAIN, (), (passage(CONTACT, 1),), abstained=True),
+    ITEMS[2].question: Answer(ITEMS[2].question, ABSTAIN, (), (passage(CONTACT, 1),), abstained=True, notes=("best sentence scored 0.30 < 0.42",)),
     ITEMS[3].question: Answer(ITEMS[3].question, ABSTAIN, (), (passage(AREAS, 1),), abstained=True),
     ITEMS[4].question: Answer(ITEMS[4].question, f"{CONTACT} [1]", (cite(CONTACT, quote="<b>tampered</b>"),), (passage(CONTACT, 1),)),
 }

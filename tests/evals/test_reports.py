@@ -46,6 +46,7 @@ def test_markdown_lists_every_failure_with_its_evidence(reports: list[Report]) -
     assert "- answer given: It was drafted by a sub-committee" in text
     assert "- expected: prevention, protection, prosecution, and partnerships" in text
     assert "**holds support**" in text
+    assert "- notes of the system: best sentence scored 0.30 \\< 0.42" in text, "why it abstained"
     assert "### t-001" not in text, "questions without problems are not listed"
 
 
@@ -61,6 +62,7 @@ def test_the_html_page_is_self_contained_and_escaped(reports: list[Report]) -> N
     assert "<b>tampered</b>" not in page and "&lt;b&gt;tampered&lt;/b&gt;" in page
     assert "&lt;four&gt;" in page and "<four>" not in page
     assert "&lt;for journalists&gt;" in page
+    assert "best sentence scored 0.30 &lt; 0.42" in page
 
 
 def test_the_html_chart_links_each_failed_question_to_its_details(reports: list[Report]) -> None:
