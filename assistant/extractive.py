@@ -81,10 +81,10 @@ class ExtractiveAnswerer(Answerer):
         self._vectors: dict[str, Vector] = {}
 
     def answer(self, question: str, query: str, passages: Sequence[Passage]) -> Draft:
-        candidates = self.candidates(passages)
+        kind = expected(question)
+        candidates = self.candidates(passages, headings=kind is not Expect.ANY)
         if not candidates:
             return self.abstain("no sentence in the retrieved passages")
-        kind = expected(question)
         scored = self.score(query, kind, candidates, passages)
         best = scored[0]
         unknown = self.unknown_share(query)
@@ -113,13 +113,17 @@ class ExtractiveAnswerer(Answerer):
         focus = set(focus_terms(query))
         return len(focus - self.vocabulary(focus)) / len(focus) if focus else 0.0
 
-    def candidates(self, passages: Sequence[Passage]) -> list[Candidate]:
-        """Sentences of the passages (not headings), at their offsets in the stored document."""
+    def candidates(self, passages: Sequence[Passage], headings: bool = False) -> list[Candidate]:
+        """Sentences of the passages, at their offsets in the stored document.
+
+        Headings are left out unless asked for: they name a topic rather than state a fact, except
+        for the odd date or version line ("Version 2, June 1991") that a typed question wants.
+        """
         seen: set[tuple[str, int, int]] = set()
         result = []
         for rank, passage in enumerate(passages):
             document = self.documents(passage)
-            sentences = [u for u in _units(document.source, document.sha256 or document.added, document.text) if not u.heading]
+            sentences = [u for u in _units(document.source, document.sha256 or document.added, document.text) if headings or not u.heading]
             for number, unit in enumerate(sentences):
                 inside = passage.start <= unit.start and unit.end <= passage.end
                 key = (passage.source, unit.start, unit.end)

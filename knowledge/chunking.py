@@ -10,18 +10,31 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import replace
 
 from knowledge.errors import ConfigError
 from knowledge.text import Unit, units
 from knowledge.types import Chunk, Document
 
-CHUNKER_VERSION = "1"  # change when chunk boundaries change, so unchanged files are re-chunked
+CHUNKER_VERSION = "2"  # change when chunk boundaries change, so unchanged files are re-chunked
 
 
-def chunk_id(source: str, start: int, end: int, text: str) -> str:
-    """Ids come from content, so re-ingesting the same text yields the same ids."""
-    digest = hashlib.sha256(f"{source}\x00{start}\x00{end}\x00{text}".encode()).hexdigest()
+def chunk_id(source: str, start: int, end: int, embedded: str) -> str:
+    """Ids come from content (everything that is embedded), so the same text yields the same ids."""
+    digest = hashlib.sha256(f"{source}\x00{start}\x00{end}\x00{embedded}".encode()).hexdigest()
     return digest[:32]
+
+
+def document_name(source: str, title: str) -> str:
+    """The title, plus the file's name when the title does not already say it ("bsd" for a copyright line)."""
+    words = re.sub(r"[-_.]+", " ", source)
+    return title if words.lower() in title.lower() else f"{title} ({words})"
+
+
+def embedding_text(chunk: Chunk) -> str:
+    """What gets embedded and indexed: the chunk with its document's name and its section heading."""
+    heading = "" if not chunk.heading or chunk.text.startswith(chunk.heading[:40]) else f"{chunk.heading}\n"
+    return f"{document_name(chunk.source, chunk.title)}\n{heading}{chunk.text}"
 
 
 def _heading_text(document: Document, unit: Unit) -> str:
@@ -45,19 +58,8 @@ def chunk_document(document: Document, max_chars: int = 700, overlap: int = 1) -
         if not group:
             return
         start, end = group[0].start, group[-1].end
-        text = document.text[start:end]
-        chunks.append(
-            Chunk(
-                id=chunk_id(document.source, start, end, text),
-                source=document.source,
-                title=document.title,
-                heading=heading,
-                text=text,
-                start=start,
-                end=end,
-                page=document.page_at(start),
-            )
-        )
+        chunk = Chunk("", document.source, document.title, heading, document.text[start:end], start, end, document.page_at(start))
+        chunks.append(replace(chunk, id=chunk_id(document.source, start, end, embedding_text(chunk))))
 
     pending_headings: list[Unit] = []
     for unit in units(document.text, limit=max_chars):

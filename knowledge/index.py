@@ -20,7 +20,7 @@ from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
-from knowledge.chunking import CHUNKER_VERSION, chunk_document
+from knowledge.chunking import CHUNKER_VERSION, chunk_document, embedding_text
 from knowledge.config import Settings
 from knowledge.embedding import Embedder, get_embedder
 from knowledge.errors import BusyError, ConfigError, IndexEmptyError, IngestError, NotFoundError, QuestionError
@@ -57,12 +57,6 @@ def check_k(k: int) -> int:
     if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
         raise ConfigError(f"k must be a whole number from 1 to {MAX_K}, got {k!r}.")
     return k
-
-
-def embedding_text(chunk: Chunk) -> str:
-    """What gets embedded and indexed: the chunk with its document title and section heading."""
-    heading = "" if not chunk.heading or chunk.text.startswith(chunk.heading[:40]) else f"{chunk.heading}\n"
-    return f"{chunk.title}\n{heading}{chunk.text}"
 
 
 class Index:

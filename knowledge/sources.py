@@ -125,7 +125,7 @@ def guess_title(text: str, fallback: str) -> str:
         address = bool(re.search(r"\b\d{5}\b", line)) or "copyright" in line.lower()
         if capitalised >= 0.6 * len(words) and not shouted and not address:
             candidates.append(line)
-    headline = next((line for line in candidates if len(line.split()) >= 6), None)
+    headline = next((line for line in candidates if len(line.split()) >= 6 and _title_case(line)), None)
     if headline or candidates:
         chosen = headline or candidates[0]
         after = candidates[candidates.index(chosen) + 1 : candidates.index(chosen) + 2]
@@ -134,6 +134,12 @@ def guess_title(text: str, fallback: str) -> str:
         return chosen
     first = next((text[s:e].strip() for s, e in line_spans(text) if text[s:e].strip()), "")
     return first if first and len(first) <= 120 else fallback
+
+
+def _title_case(line: str) -> bool:
+    """A headline capitalises its words, short linking words aside."""
+    long_words = [word for word in line.split() if len(word) > 3]
+    return sum(1 for word in long_words if word[:1].isupper() or word[:1].isdigit()) > 0.8 * len(long_words)
 
 
 def read_text_file(path: Path, data: bytes) -> tuple[str, str, tuple[int, ...]]:
