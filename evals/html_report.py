@@ -16,7 +16,7 @@ from html import escape
 from evals.report import METRICS, Report, format_value
 from evals.scoring import QuestionResult
 from evals.strip_chart import COLOURS, anchor, strip_chart
-from evals.text_report import depth_notes, heading, score_rows
+from evals.text_report import depth_notes, heading, kind_rows, score_rows
 
 STYLE = """
 body { font: 15px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 72rem; padding: 0 1rem; color: #1d1d1f; }
@@ -43,6 +43,7 @@ def html_page(reports: Sequence[Report]) -> str:
     body += ["<h2>Scores</h2>", _scores_table(reports)]
     body += [f"<p>{escape(note)}</p>" for note in depth_notes(reports)]
     body.append(_bar_chart(reports))
+    body += ["<h3>Right outcomes by kind of question</h3>", _table(kind_rows(reports))]
     body += ["<h2>Every question</h2>", _legend()]
     for report in reports:
         body.append(f"<h3>{escape(report.system)}</h3>")
@@ -75,6 +76,12 @@ def _scores_table(reports: Sequence[Report]) -> str:
 
 
 _BEST = ' class="best"'
+
+
+def _table(rows: list[list[str]]) -> str:
+    head = "".join(f"<th>{escape(cell)}</th>" for cell in rows[0])
+    body = "".join("<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>" for row in rows[1:])
+    return f'<table class="scores"><tr>{head}</tr>{body}</table>'
 
 
 def _best(values: Sequence[float | int | None], higher_is_better: bool | None) -> float | int | None:

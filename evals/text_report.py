@@ -47,6 +47,19 @@ def score_rows(reports: Sequence[Report]) -> list[list[str]]:
     return rows
 
 
+def kind_rows(reports: Sequence[Report]) -> list[list[str]]:
+    """Right outcomes per kind of question ("who", "when", ..., "unanswerable"), e.g. ``7/8``, one column per system."""
+    kinds = list(dict.fromkeys(result.kind for result in reports[0].results))
+    rows = [["kind", *(report.system for report in reports)]]
+    for kind in kinds:
+        cells = []
+        for report in reports:
+            of_kind = [result for result in report.results if result.kind == kind]
+            cells.append(f"{sum(1 for result in of_kind if result.correct)}/{len(of_kind)}")
+        rows.append([kind, *cells])
+    return rows
+
+
 def terminal_table(reports: Sequence[Report]) -> str:
     """The scores of every system on one dataset as aligned columns, for the terminal."""
     rows = score_rows(reports)
@@ -81,6 +94,11 @@ def markdown(reports: Sequence[Report]) -> str:
     parts.append("|---|" + "---:|" * (len(rows[0]) - 1))
     parts.extend("| " + " | ".join(escape(cell) for cell in row) + " |" for row in rows[1:])
     parts.extend(["", *(escape(note) for note in depth_notes(reports))] if depth_notes(reports) else [])
+    kinds = kind_rows(reports)
+    parts += ["", "Right outcomes by kind of question (an answer with an accepted form, or a rightful abstention):", ""]
+    parts.append("| " + " | ".join(kinds[0]) + " |")
+    parts.append("|---|" + "---:|" * (len(kinds[0]) - 1))
+    parts.extend("| " + " | ".join(escape(cell) for cell in row) + " |" for row in kinds[1:])
     for report in reports:
         parts += ["", f"## Failed questions: {report.system} ({len(report.failures)} of {report.scores.questions})", ""]
         if not report.failures:

@@ -50,6 +50,13 @@ def test_markdown_lists_every_failure_with_its_evidence(reports: list[Report]) -
     assert "### t-001" not in text, "questions without problems are not listed"
 
 
+def test_outcomes_are_counted_per_kind_of_question(reports: list[Report]) -> None:
+    text = markdown(reports)
+    assert "| what | 1/4 | 1/4 |" in text, "of the four answerable questions only t-001 is right"
+    assert "| unanswerable | 1/2 | 1/2 |" in text
+    assert "<td>unanswerable</td><td>1/2</td><td>1/2</td>" in html_page(reports)
+
+
 def test_markdown_escape_keeps_text_on_one_line() -> None:
     assert escape("a|b\n*c* [1] <x> & `y`") == "a\\|b \\*c\\* \\[1\\] \\<x\\> \\& \\`y\\`"
 
