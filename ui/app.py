@@ -70,14 +70,14 @@ def build_app(index: Index | None = None, stream_delay: float | None = None) -> 
 
     # ---- event handlers (each turns every failure into a message; none raises) -----------------
 
-    def ask_in_chat(question: str, turns: list[Turn], k: float, answerer: str) -> Iterator[tuple[Any, ...]]:
-        for step in conversation.respond(question, turns, int(k), answerer):
+    def ask_in_chat(question: str, turns: list[Turn], k: int | float, answerer: str) -> Iterator[tuple[Any, ...]]:
+        for step in conversation.respond(question, turns, k, answerer):
             yield (
                 step.messages,
                 "",
                 step.turns,
                 step.sources if step.sources is not None else gr.skip(),
-                gr.Tabs(selected="sources") if step.done and step.sources is not None else gr.skip(),
+                gr.Tabs(selected="sources") if step.sources is not None else gr.skip(),
             )
 
     def use_example(event: gr.SelectData) -> str:
@@ -129,7 +129,8 @@ def build_app(index: Index | None = None, stream_delay: float | None = None) -> 
         except Exception as error:
             from ui.failures import explain
 
-            raise gr.Error(explain(error, index.settings.home)) from None
+            # The caller gets the one-line message; unexpected errors were logged by explain().
+            raise gr.Error(explain(error, index.settings.home), print_exception=False) from None
 
     # ---- layout ------------------------------------------------------------------------------
 
@@ -183,16 +184,17 @@ def build_app(index: Index | None = None, stream_delay: float | None = None) -> 
                             file_count="multiple",
                             file_types=UPLOAD_TYPES,
                             type="filepath",
+                            height=130,
                             elem_id="upload",
                         )
                         status = gr.HTML(elem_id="library-status", js_on_load=None)
-                        with gr.Row(equal_height=True):
+                        with gr.Row(equal_height=False, elem_id="remove-row"):
                             doomed = gr.Dropdown(label="Remove a document", choices=[], value=None, scale=4, elem_id="remove-choice")
-                            remove = gr.Button("Remove…", variant="secondary", scale=1, min_width=100)
-                        with gr.Row(visible=False) as confirm_row:
-                            confirm_text = gr.HTML(js_on_load=None)
-                            really = gr.Button("Yes, remove it", variant="stop", scale=0, min_width=130)
-                            cancel = gr.Button("Cancel", variant="secondary", scale=0, min_width=90)
+                            remove = gr.Button("Remove…", variant="secondary", size="md", scale=0, min_width=110)
+                        with gr.Row(visible=False, equal_height=False, elem_id="confirm-row") as confirm_row:
+                            confirm_text = gr.HTML(js_on_load=None, scale=3)
+                            really = gr.Button("Remove", variant="stop", size="sm", scale=0, min_width=90)
+                            cancel = gr.Button("Keep it", variant="secondary", size="sm", scale=0, min_width=90)
                     with gr.Tab("Settings", id="settings"):
                         k = gr.Slider(
                             1, MAX_K_IN_UI, value=5, step=1, label="Passages to search",

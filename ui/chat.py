@@ -15,11 +15,11 @@ import re
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from assistant import ask
 from assistant.types import Answer
-from knowledge.errors import NotFoundError
 from knowledge.index import Index
 from knowledge.types import Document
 from ui import render
@@ -62,7 +62,7 @@ class Step:
 
     turns: list[Turn]
     messages: list[dict[str, Any]]
-    sources: str | None = None  # new Sources panel HTML, or None to leave it as it is
+    sources: str | None = None  # new Sources panel HTML, or None to leave the panel as it is
     done: bool = False
 
 
@@ -113,7 +113,7 @@ class Conversation:
         self.feedback = FeedbackLog(self.index.settings.home)
 
     @property
-    def home(self) -> Any:
+    def home(self) -> Path:
         return self.index.settings.home
 
     def respond(self, question: str, turns: Sequence[Turn], k: int = 5, answerer: str = "extractive") -> Iterator[Step]:
@@ -124,12 +124,13 @@ class Conversation:
             yield Step(turns, chat_messages(turns), done=True)
             return
         asked = chat_messages(turns) + [{"role": "user", "content": render.escape_markdown(question)}]
-        yield Step(turns, asked)
+        yield Step(turns, asked, render.empty_panel("Searching the documents…", "The passages this answer quotes will appear here."))
+        k = _whole(k)
         try:
-            answer = ask(question, history=history_for(turns), k=int(k), answerer=answerer, index=self.index)
-            turn = Turn(question, answer=answer, k=int(k))
+            answer = ask(question, history=history_for(turns), k=k, answerer=answerer, index=self.index)
+            turn = Turn(question, answer=answer, k=k)
         except Exception as error:  # every failure becomes a reply, never a traceback
-            turn = Turn(question, error=explain(error, self.home), k=int(k))
+            turn = Turn(question, error=explain(error, self.home), k=k)
         if turn.answer is not None and not turn.answer.abstained:
             known = [citation.marker for citation in turn.answer.citations]
             for partial in pieces(turn.answer.text)[:-1]:
@@ -147,9 +148,11 @@ class Conversation:
         return render.sources_panel(turn.answer, self.document_or_none)
 
     def document_or_none(self, source: str) -> Document | None:
+        """The stored document, or None (removed meanwhile, or the store failed: cards then show
+        the retrieved passage alone)."""
         try:
             return self.index.get_document(source)
-        except NotFoundError:
+        except Exception:
             return None
 
     def open_document(self, source: object, start: object = None, end: object = None) -> str:
@@ -174,6 +177,13 @@ class Conversation:
         except Exception as error:
             return False, explain(error, self.home, "saving your feedback")
         return True, THANKS[vote]
+
+
+def _whole(value: object) -> Any:
+    """A slider's 5.0 as 5; anything else is passed on as it is, for ``ask`` to explain."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def _offset(value: object) -> int | None:

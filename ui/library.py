@@ -7,7 +7,7 @@ earlier version instead of adding a second copy.
 
 >>> library = Library(default_index())                                  # doctest: +SKIP
 >>> library.add(["/tmp/memo.txt"]).message                              # doctest: +SKIP
-'Added “Budget memo” (3 passages).'
+'Added “Budget memo”: 3 passages, ready for questions.'
 """
 
 from __future__ import annotations
@@ -81,8 +81,7 @@ class Library:
             listed = self.sources()
         except Exception:
             return "Index unavailable"
-        count, passages = len(listed), sum(item.chunks for item in listed)
-        return f"{count} document{'s' if count != 1 else ''} · {passages} passages"
+        return f"{_count(len(listed), 'document')} · {_count(sum(item.chunks for item in listed), 'passage')}"
 
     def add(self, uploaded: Sequence[str | Path] | None, progress: Progress | None = None) -> Outcome:
         """Copy the uploaded files into the uploads folder and ingest them; one message about the result."""
@@ -102,7 +101,7 @@ class Library:
         parts: list[str] = []
         if changed:
             passages = sum(item.chunks for item in changed)
-            parts.append(f"Added {_listing([item.title for item in changed])}: {passages} passages, ready for questions.")
+            parts.append(f"Added {_listing([item.title for item in changed])}: {_count(passages, 'passage')}, ready for questions.")
         if report.unchanged:
             parts.append(f"{report.unchanged} file{'s were' if report.unchanged != 1 else ' was'} already indexed, unchanged.")
         folders = {f"{self.uploads}/", f"{self.uploads.resolve()}/"}  # people know their files by name
@@ -149,13 +148,15 @@ class Library:
         copy = Path(document.path)
         if copy.parent == self.uploads and copy.exists():
             copy.unlink()
-        return Outcome(True, f"Removed “{document.title}” ({chunks} passages).")
+        return Outcome(True, f"Removed “{document.title}” ({_count(chunks, 'passage')}).")
 
     def title_of(self, source: str | None) -> str:
-        for item in self.sources() if source else []:
-            if item.source == source:
-                return item.title
-        return str(source or "")
+        """The title of ``source``, or the id itself when it cannot be looked up."""
+        try:
+            listed = self.sources() if source else []
+        except Exception:
+            listed = []
+        return next((item.title for item in listed if item.source == source), str(source or ""))
 
 
 def progress_reporter(tracker: Callable[..., object]) -> Progress:
@@ -165,6 +166,10 @@ def progress_reporter(tracker: Callable[..., object]) -> Progress:
         tracker((done, max(total, 1)), desc=STAGES.get(stage, stage.capitalize()))
 
     return report
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _without(text: str, prefixes: set[str]) -> str:

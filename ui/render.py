@@ -245,7 +245,7 @@ def library_table(sources: Sequence[SourceInfo]) -> str:
         for item in sorted(sources, key=lambda s: s.added, reverse=True)
     )
     passages = sum(item.chunks for item in sources)
-    summary = f"{len(sources)} document{'s' if len(sources) != 1 else ''} · {passages} passages"
+    summary = f"{len(sources)} document{'s' if len(sources) != 1 else ''} · {passages} passage{'s' if passages != 1 else ''}"
     return (
         f'<div class="lib-summary">{summary}</div>'
         '<table class="lib-table"><thead><tr><th>Document</th><th class="lib-num">Passages</th><th>Added</th></tr></thead>'

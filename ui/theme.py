@@ -102,14 +102,19 @@ footer {{ opacity: .7; }}
 
 /* library */
 .lib-summary {{ color: {MUTED}; font-size: .85rem; margin: 2px 2px 8px; }}
-.lib-table {{ width: 100%; border-collapse: collapse; font-size: .88rem; }}
-.lib-table th {{ text-align: left; color: {MUTED}; font-weight: 500; font-size: .78rem; border-bottom: 1px solid {LINE};
-  padding: 6px 8px; }}
-.lib-table td {{ border-bottom: 1px solid #edf1f5; padding: 8px; vertical-align: top; }}
+#library table.lib-table {{ width: 100%; border-collapse: collapse; font-size: .88rem; border: none; margin: 0 0 6px; }}
+#library .lib-table th {{ text-align: left; color: {MUTED}; font-weight: 500; font-size: .78rem; border: none;
+  border-bottom: 1px solid {LINE}; padding: 6px 8px; background: none; }}
+#library .lib-table tr, #library .lib-table thead, #library .lib-table tbody {{ border: none; }}
+#library .lib-table td {{ border: none; border-bottom: 1px solid #edf1f5; padding: 8px; vertical-align: top; background: none; }}
 .lib-title {{ color: {INK}; font-weight: 500; line-height: 1.35; }}
 .lib-id {{ color: {MUTED}; font-size: .75rem; word-break: break-all; }}
 .lib-num {{ text-align: right; white-space: nowrap; }}
 .lib-when {{ color: {MUTED}; white-space: nowrap; }}
+
+#remove-row {{ align-items: flex-end; }}
+#confirm-row {{ align-items: center; background: #fdf6ec; border: 1px solid #f0dcc0; border-radius: 8px; padding: 6px 10px; }}
+#confirm-row .notice {{ background: none; padding: 0; margin: 0; }}
 
 /* messages and empty states */
 .notice {{ border-radius: 8px; padding: 8px 12px; font-size: .9rem; margin: 4px 0; }}

@@ -29,7 +29,8 @@ def test_reply_streams_then_brings_its_sources(conversation: Conversation) -> No
     last = steps[-1]
     assert last.done and len(last.turns) == 1 and last.turns[0].answer is not None
     assert 'class="src-card"' in (last.sources or "")
-    assert all(step.sources is None for step in steps[:-1])
+    assert "Searching the documents" in (steps[0].sources or "")
+    assert all(step.sources is None for step in steps[1:-1])
 
 
 def test_follow_up_gets_the_earlier_turns_as_history(conversation: Conversation, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -70,6 +71,15 @@ def test_a_bug_becomes_one_sentence_and_a_log_entry(conversation: Conversation, 
     assert last.turns[0].error == f"Something went wrong while answering (ZeroDivisionError); the details are in {log}. Please report it."
     assert "Traceback" in log.read_text() and "ZeroDivisionError" in log.read_text()
     assert "Traceback" not in last.messages[-1]["content"]
+
+
+def test_settings_from_the_page_are_checked_by_ask(conversation: Conversation) -> None:
+    assert list(conversation.respond("When was the plan launched?", [], k=3.0))[-1].turns[0].answer is not None
+    bad_k = list(conversation.respond("When was the plan launched?", [], k=0))[-1].turns[0]
+    bad_answerer = list(conversation.respond("When?", [], answerer="oracle"))[-1].turns[0]
+
+    assert bad_k.error == "k must be a whole number from 1 to 50, got 0."
+    assert bad_answerer.error.startswith("Unknown answerer 'oracle': choose one of")
 
 
 def test_blank_question_changes_nothing(conversation: Conversation) -> None:
