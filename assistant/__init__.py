@@ -8,18 +8,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
-from assistant.types import Answer, Citation
+from assistant.types import Answer, Citation, SentenceCheck
 from knowledge.errors import ConfigError, PressroomError, QuestionError
 from knowledge.index import Index, check_k, check_question, default_index
+
+if TYPE_CHECKING:
+    from assistant.answerer import Answerer
 
 
 def ask(
     question: str,
     history: Sequence[object] | None = None,
     k: int = 5,
-    answerer: str = "extractive",
+    answerer: str | Answerer = "extractive",
     index: Index | None = None,
 ) -> Answer:
     """Answer ``question`` from the indexed documents, with citations that quote them exactly.
@@ -35,4 +39,26 @@ def ask(
     return chain.invoke({"question": question, "k": k, "history": list(history or [])})
 
 
-__all__ = ["Answer", "Citation", "ConfigError", "PressroomError", "QuestionError", "ask"]
+def ask_stream(
+    question: str,
+    history: Sequence[object] | None = None,
+    k: int = 5,
+    answerer: str | Answerer = "extractive",
+    index: Index | None = None,
+) -> Iterator[str | Answer]:
+    """Like ``ask``, but yields the answer text in pieces as it is written, then the final ``Answer``.
+
+    The pieces are what the answerer writes (a model's raw words); show them while they come, then
+    replace them by ``Answer.text``, which is checked: markers to no passage removed, unsupported
+    sentences flagged (``Answer.unsupported``), or the extractive answer given instead (``Answer.notice``).
+
+    >>> for item in ask_stream("When was the plan launched?", answerer="llm"):   # doctest: +SKIP
+    ...     print(item if isinstance(item, str) else "\n" + item.text)
+    """
+    from assistant.chain import stream_answer
+
+    question, k = check_question(question), check_k(k)
+    return stream_answer(index or default_index(), answerer, {"question": question, "k": k, "history": list(history or [])})
+
+
+__all__ = ["Answer", "Citation", "ConfigError", "PressroomError", "QuestionError", "SentenceCheck", "ask", "ask_stream"]

@@ -2,16 +2,19 @@
 
 >>> chain = build_chain(default_index(), "extractive")                  # doctest: +SKIP
 >>> chain.invoke({"question": "Who chaired the launch?", "k": 5}).text   # doctest: +SKIP
+
+``stream_answer`` runs the same steps but yields the answer text as the answerer writes it
+(generative answerers stream; others give their text at once), then the checked ``Answer``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
-from assistant.answerer import Answerer
+from assistant.answerer import Answerer, Draft
 from assistant.citations import cite
 from assistant.extractive import ExtractiveAnswerer
 from assistant.question import standalone
@@ -19,9 +22,17 @@ from assistant.types import Answer
 from knowledge.errors import ConfigError
 from knowledge.index import Index
 
+
+def _generative(index: Index) -> Answerer:
+    from assistant.generative import GenerativeAnswerer
+
+    return GenerativeAnswerer(index.embedder, index.document_of, fallback=get_answerer(index, "extractive"))
+
+
 # Answerer names a user can choose; each maker builds one for an index.
 ANSWERERS: dict[str, Callable[[Index], Answerer]] = {
     "extractive": lambda index: ExtractiveAnswerer(index.embedder, index.document_of, index.lexical.known),
+    "llm": _generative,  # a chat model (PRESSROOM_LLM: local | openai | ollama), grounded, extractive fallback
 }
 
 
@@ -38,18 +49,27 @@ def get_answerer(index: Index, name: str) -> Answerer:
     return _answerers[key]
 
 
-def build_chain(index: Index, answerer_name: str = "extractive") -> Runnable[dict[str, Any], Answer]:
-    """The chain for one index and answerer; its input is ``{"question", "k", "history"}``."""
-    answerer = get_answerer(index, answerer_name)
+class _Steps:
+    """The steps of one question, shared by the chain and by ``stream_answer``."""
 
-    def retrieve(inputs: dict[str, Any]) -> Sequence[Any]:
-        return index.search(inputs["query"], k=inputs["k"])
+    def __init__(self, index: Index, answerer: Answerer) -> None:
+        self.index, self.answerer = index, answerer
 
-    def answer(inputs: dict[str, Any]) -> Any:
-        return answerer.answer(inputs["question"], inputs["query"], inputs["passages"])
+    def query(self, inputs: dict[str, Any]) -> str:
+        """The standalone question: the answerer's own rewrite (a model's) if it has one, else by rule."""
+        rewrite = getattr(self.answerer, "rewrite", None)
+        if rewrite is not None and inputs.get("history"):
+            return str(rewrite(inputs["question"], inputs.get("history")))
+        return standalone(inputs["question"], inputs.get("history"))
 
-    def assemble(inputs: dict[str, Any]) -> Answer:
-        draft = inputs["draft"]
+    def retrieve(self, inputs: dict[str, Any]) -> Sequence[Any]:
+        return self.index.search(inputs["query"], k=inputs["k"])
+
+    def answer(self, inputs: dict[str, Any]) -> Any:
+        return self.answerer.answer(inputs["question"], inputs["query"], inputs["passages"])
+
+    def assemble(self, inputs: dict[str, Any]) -> Answer:
+        index, draft = self.index, inputs["draft"]
         documents = {p.source: index.document_of(p) for p in reversed(inputs["passages"])}
         text, citations, notes = cite(draft, lambda source: documents.get(source) or index.get_document(source))
         abstained = draft.abstained or not citations
@@ -59,13 +79,50 @@ def build_chain(index: Index, answerer_name: str = "extractive") -> Runnable[dic
             citations=() if abstained else citations,
             passages=tuple(inputs["passages"]),
             abstained=abstained,
-            answerer=answerer.name,
+            answerer=self.answerer.name,
             notes=notes,
+            grounding=getattr(draft, "grounding", ()),
+            notice=getattr(draft, "notice", ""),
         )
 
+
+def _resolve(index: Index, answerer: str | Answerer) -> Answerer:
+    return answerer if isinstance(answerer, Answerer) else get_answerer(index, answerer)
+
+
+def build_chain(index: Index, answerer_name: str | Answerer = "extractive") -> Runnable[dict[str, Any], Answer]:
+    """The chain for one index and answerer (a name, or an ``Answerer``); its input is ``{"question", "k", "history"}``."""
+    steps = _Steps(index, _resolve(index, answerer_name))
     return (
-        RunnablePassthrough.assign(query=RunnableLambda(lambda x: standalone(x["question"], x.get("history"))))
-        | RunnablePassthrough.assign(passages=RunnableLambda(retrieve))
-        | RunnablePassthrough.assign(draft=RunnableLambda(answer))
-        | RunnableLambda(assemble)
+        RunnablePassthrough.assign(query=RunnableLambda(steps.query))
+        | RunnablePassthrough.assign(passages=RunnableLambda(steps.retrieve))
+        | RunnablePassthrough.assign(draft=RunnableLambda(steps.answer))
+        | RunnableLambda(steps.assemble)
     )
+
+
+def stream_answer(index: Index, answerer: str | Answerer, inputs: dict[str, Any]) -> Iterator[str | Answer]:
+    """The chain's steps for ``inputs``, yielding text pieces as written, then the checked ``Answer``.
+
+    The pieces are the model's raw words; the final ``Answer.text`` replaces them (the grounding
+    check may remove markers, flag sentences or fall back to the extractive answer).
+    """
+    steps = _Steps(index, _resolve(index, answerer))
+    state = dict(inputs)
+    state["query"] = steps.query(state)
+    state["passages"] = steps.retrieve(state)
+    stream = getattr(steps.answerer, "stream", None)
+    if stream is None:
+        draft = steps.answer(state)
+        yield draft.text
+    else:
+        draft = None
+        for item in stream(state["question"], state["query"], state["passages"]):
+            if isinstance(item, Draft):
+                draft = item
+            else:
+                yield item
+        if draft is None:
+            raise RuntimeError(f"the answerer {steps.answerer.name!r} streamed no draft")
+    state["draft"] = draft
+    yield steps.assemble(state)

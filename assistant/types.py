@@ -21,6 +21,21 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class SentenceCheck:
+    """The grounding check of one sentence a language model wrote.
+
+    ``supported`` is true when the passages it cites (``markers``, numbered as in ``Answer.text``)
+    state what it says; ``score`` is the evidence (0-1) and ``reason`` says why it failed.
+    """
+
+    sentence: str
+    supported: bool
+    markers: tuple[int, ...] = ()
+    score: float = 0.0
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class Answer:
     """An answer with ``[n]`` markers, its verified citations and every passage retrieved, in rank order."""
 
@@ -31,6 +46,16 @@ class Answer:
     abstained: bool = False
     answerer: str = "extractive"
     notes: tuple[str, ...] = field(default=())
+    # Generative answers only: each sentence the model wrote, checked against the passages it cites.
+    grounding: tuple[SentenceCheck, ...] = ()
+    # One message for people about how the answer was made, e.g. "The model server at ... cannot be
+    # reached; this is the extractive answer." Empty when there is nothing to say.
+    notice: str = ""
+
+    @property
+    def unsupported(self) -> tuple[str, ...]:
+        """Sentences of ``text`` that the sources do not support (shown flagged, never cited)."""
+        return tuple(c.sentence for c in self.grounding if not c.supported and c.sentence in self.text)
 
     def as_dict(self) -> dict[str, object]:
         """Plain data for JSON: ``question``, ``text``, ``citations``, ``passages``, ``abstained``, ..."""
