@@ -26,8 +26,14 @@ from ui import render
 from ui.failures import explain
 from ui.feedback import FeedbackLog, vote_name
 
+try:  # the assistant streams a language model's words as they are written
+    from assistant import ask_stream  # type: ignore[attr-defined]
+except ImportError:  # an assistant without streaming: each answer arrives whole
+    ask_stream = None
+
 STREAM_PIECES = 24  # a reply is revealed in at most this many steps ...
 STREAM_DELAY = 0.025  # ... this many seconds apart: about half a second for the longest answer
+REFRESH_SECONDS = 0.05  # while a model writes, the screen is updated at most this often
 THANKS = {
     "up": "Thank you: the answer is marked as good.",
     "down": "Thank you: the answer is marked for review.",
@@ -64,6 +70,17 @@ class Step:
     messages: list[dict[str, Any]]
     sources: str | None = None  # new Sources panel HTML, or None to leave the panel as it is
     done: bool = False
+
+
+def answer_items(question: str, history: list[dict[str, str]], k: object, answerer: str, index: Index) -> Iterator[str | Answer]:
+    """The answer as it is produced: text pieces while a model writes, then the checked ``Answer``.
+
+    Uses ``assistant.ask_stream`` when the assistant has it, else ``ask`` (one ``Answer``, no pieces).
+    """
+    if ask_stream is None:
+        yield ask(question, history=history, k=k, answerer=answerer, index=index)  # type: ignore[arg-type]
+        return
+    yield from ask_stream(question, history=history, k=k, answerer=answerer, index=index)  # type: ignore[arg-type]
 
 
 def chat_messages(turns: Sequence[Turn]) -> list[dict[str, Any]]:
@@ -126,12 +143,26 @@ class Conversation:
         asked = chat_messages(turns) + [{"role": "user", "content": render.escape_markdown(question)}]
         yield Step(turns, asked, render.empty_panel("Searching the documents…", "The passages this answer quotes will appear here."))
         k = _whole(k)
+        written = ""  # a model's words so far, shown (escaped, unchecked) while it writes
+        pieces_seen = 0
+        shown_at = 0.0
         try:
-            answer = ask(question, history=history_for(turns), k=k, answerer=answerer, index=self.index)
+            answer: Answer | None = None
+            for item in answer_items(question, history_for(turns), k, answerer, self.index):
+                if isinstance(item, Answer):
+                    answer = item
+                    continue
+                written, pieces_seen = written + item, pieces_seen + 1
+                if pieces_seen > 1 and time.monotonic() - shown_at >= REFRESH_SECONDS:
+                    shown_at = time.monotonic()
+                    yield Step(turns, asked + [{"role": "assistant", "content": render.marked_markdown(written)}])
+            if answer is None:
+                raise RuntimeError("the assistant gave no answer")
             turn = Turn(question, answer=answer, k=k)
         except Exception as error:  # every failure becomes a reply, never a traceback
             turn = Turn(question, error=explain(error, self.home), k=k)
-        if turn.answer is not None and not turn.answer.abstained:
+        if turn.answer is not None and not turn.answer.abstained and pieces_seen <= 1:
+            # The answer came whole (the extractive answerer): reveal it at reading pace all the same.
             known = [citation.marker for citation in turn.answer.citations]
             for partial in pieces(turn.answer.text)[:-1]:
                 yield Step(turns, asked + [{"role": "assistant", "content": render.marked_markdown(partial, known)}])

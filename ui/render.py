@@ -25,6 +25,7 @@ from assistant.types import Answer, Citation
 from knowledge.types import Document, Passage, SourceInfo
 
 MARKER = re.compile(r"\[(\d+)\]")
+UNSUPPORTED = "The sources do not support this sentence"
 CONTEXT_CHARS = 320  # passage text shown on each side of a quote in a source card
 VIEWER_CHARS = 150_000  # longer documents are shown as a window around the quote
 _MARKDOWN_PUNCTUATION = frozenset(string.punctuation) - {"&", "<", ">"}  # those three become entities
@@ -43,12 +44,24 @@ def escape_markdown(text: str) -> str:
     return html.escape(backslashed, quote=False)  # after, so the entities' own ";" stay unescaped
 
 
-def marked_markdown(text: str, known: Sequence[int] = ()) -> str:
-    """Answer text as markdown, its ``[n]`` markers drawn as small badges (the rest escaped).
+def marked_markdown(text: str, known: Sequence[int] = (), flagged: Sequence[str] = ()) -> str:
+    """Answer text as markdown: ``[n]`` markers drawn as small badges, the rest escaped.
 
-    Only markers in ``known`` (the citation numbers) become badges, so a literal "[3]" quoted
-    from a document stays plain text.
+    Only markers in ``known`` (the citation numbers) become badges, so a literal "[3]" quoted from
+    a document stays plain text. Sentences in ``flagged`` (those the sources do not support) are
+    underlined with a warning title.
     """
+    parts: list[str] = []
+    position = 0
+    for start, end in _spans(text, flagged):
+        parts.append(_with_badges(text[position:start], known))
+        parts.append(f'<span class="unsupported" title="{UNSUPPORTED}">{_with_badges(text[start:end], known)}</span>')
+        position = end
+    parts.append(_with_badges(text[position:], known))
+    return "".join(parts)
+
+
+def _with_badges(text: str, known: Sequence[int]) -> str:
     parts: list[str] = []
     position = 0
     for match in MARKER.finditer(text):
@@ -62,20 +75,37 @@ def marked_markdown(text: str, known: Sequence[int] = ()) -> str:
     return "".join(parts)
 
 
+def _spans(text: str, sentences: Sequence[str]) -> list[tuple[int, int]]:
+    """Where each of ``sentences`` first occurs in ``text``, in order, without overlaps."""
+    found = sorted((text.find(s), text.find(s) + len(s)) for s in sentences if s and s in text)
+    spans: list[tuple[int, int]] = []
+    for start, end in found:
+        if not spans or start >= spans[-1][1]:
+            spans.append((start, end))
+    return spans
+
+
 def answer_markdown(answer: Answer) -> str:
-    """The assistant's chat message for ``answer``: the text with markers, or a clear abstention
-    that quotes the closest passage found (so the person sees what the documents do say)."""
+    """The assistant's chat message for ``answer``: the text with markers (unsupported sentences
+    underlined), or a clear abstention that quotes the closest passage found; then any notice
+    about how the answer was made (e.g. the model could not be reached)."""
+    notice = str(getattr(answer, "notice", "") or "")  # set by generative answerers only
+    ending = f"\n\n<span class=\"answer-notice\">{escape_markdown(notice)}</span>" if notice else ""
     if not answer.abstained:
-        return marked_markdown(answer.text, [citation.marker for citation in answer.citations])
+        flagged = tuple(getattr(answer, "unsupported", ()))
+        body = marked_markdown(answer.text, [citation.marker for citation in answer.citations], flagged)
+        if flagged:
+            body += f'\n\n<span class="answer-notice">Underlined sentences are not supported by the sources.</span>'
+        return body + ending
     lead, colon, rest = answer.text.partition(":")
     said = f"**{escape_markdown(lead)}.** {escape_markdown(rest.strip()[:1].upper() + rest.strip()[1:])}" if colon else escape_markdown(answer.text)
     if not answer.passages:
-        return said
+        return said + ending
     closest = answer.passages[0]
     snippet = _trim_right(" ".join(closest.text.split()), 260)
     return (
         f"{said}\n\nThe closest passage, from *{escape_markdown(closest.title)}*:\n\n"
-        f"> {escape_markdown(snippet)}\n\nMore of what came closest is under **Sources**."
+        f"> {escape_markdown(snippet)}\n\nMore of what came closest is under **Sources**.{ending}"
     )
 
 

@@ -64,6 +64,8 @@ footer {{ opacity: .7; }}
   background: {BLUE_TINT}; color: {BLUE}; font-size: .72em; font-weight: 600; line-height: 1.5; text-align: center;
   vertical-align: super; cursor: pointer; border: 1px solid #c9dcef; }}
 .cite-marker:hover {{ background: {BLUE}; color: #fff; }}
+#chat .unsupported {{ text-decoration: underline wavy #d08a1f; text-underline-offset: 3px; }}
+#chat .answer-notice {{ color: {MUTED}; font-size: .85rem; }}
 #question textarea {{ font-size: 1rem; }}
 .pr-hint {{ color: {MUTED}; font-size: .8rem; padding: 2px 4px; }}
 

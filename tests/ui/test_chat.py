@@ -35,19 +35,37 @@ def test_reply_streams_then_brings_its_sources(conversation: Conversation) -> No
 
 def test_follow_up_gets_the_earlier_turns_as_history(conversation: Conversation, monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[Any] = []
-    real_ask = chat.ask
+    real_items = chat.answer_items
 
-    def spy(question: str, history: Any = None, **options: Any) -> Any:
+    def spy(question: str, history: Any, *rest: Any) -> Any:
         seen.append(history)
-        return real_ask(question, history=history, **options)
+        return real_items(question, history, *rest)
 
-    monkeypatch.setattr(chat, "ask", spy)
+    monkeypatch.setattr(chat, "answer_items", spy)
     first = list(conversation.respond("When was the plan launched?", []))[-1].turns
     list(conversation.respond("Who chaired it?", first))
 
     assert seen[0] == []
     assert seen[1][0] == {"role": "user", "content": "When was the plan launched?"}
     assert seen[1][1]["role"] == "assistant" and seen[1][1]["content"] == first[0].answer.text
+
+
+def test_a_model_s_words_are_shown_as_they_come_then_the_checked_answer(
+    conversation: Conversation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    final = chat.ask("When was the plan launched?", index=conversation.index)
+
+    def model(*args: Any) -> Any:
+        yield from ["The plan ", "was <b>launched</b> ", "in 2023 [1]."]
+        yield final
+
+    monkeypatch.setattr(chat, "answer_items", model)
+    monkeypatch.setattr(chat, "REFRESH_SECONDS", 0.0)
+    steps = list(conversation.respond("When was the plan launched?", []))
+
+    live = [step.messages[-1]["content"] for step in steps[1:-1]]
+    assert live == ["The plan was &lt;b&gt;launched&lt;\\/b&gt; ", "The plan was &lt;b&gt;launched&lt;\\/b&gt; in 2023 \\[1\\]\\."]
+    assert steps[-1].turns[0].answer == final  # the checked answer replaces the raw words
 
 
 def test_domain_errors_are_shown_as_they_are(conversation: Conversation) -> None:
@@ -64,7 +82,7 @@ def test_a_bug_becomes_one_sentence_and_a_log_entry(conversation: Conversation, 
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(chat, "ask", broken)
+    monkeypatch.setattr(chat, "answer_items", broken)
     last = list(conversation.respond("When was the plan launched?", []))[-1]
 
     log = conversation.index.settings.home / "logs" / "pressroom.log"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import pytest
@@ -87,6 +88,32 @@ def test_markers_become_badges_only_for_known_citations() -> None:
 
     assert '<sup class="cite-marker" title="Source 1">1</sup>' in markdown
     assert "\\[7\\]" in markdown  # a bracketed number quoted from a document stays text
+
+
+@dataclass(frozen=True)
+class CheckedAnswer(Answer):
+    """An answer as a generative answerer returns it: a notice, and sentences the sources do not support."""
+
+    notice: str = ""
+    flagged: tuple[str, ...] = ()
+
+    @property
+    def unsupported(self) -> tuple[str, ...]:  # type: ignore[override]
+        return self.flagged
+
+
+def test_unsupported_sentences_are_underlined_and_notices_shown() -> None:
+    answer = CheckedAnswer(
+        "When?", "It launched in 2023. [1] It cost <b>$5m</b>.", (Citation(1, "memo", "Memo", "x", 0, 1),),
+        notice="The model could not be reached; this is the extractive answer.", flagged=("It cost <b>$5m</b>.",),
+    )  # fmt: skip
+
+    message = render.answer_markdown(answer)
+
+    assert '<sup class="cite-marker" title="Source 1">1</sup>' in message
+    assert '<span class="unsupported" title="The sources do not support this sentence">It cost &lt;b&gt;\\$5m&lt;\\/b&gt;\\.</span>' in message
+    assert "Underlined sentences are not supported by the sources." in message
+    assert message.endswith('<span class="answer-notice">The model could not be reached\\; this is the extractive answer\\.</span>')
 
 
 @given(st.text(alphabet=st.sampled_from(list("<>&[]()!*_`#$\\:/\"' abc=\n")), max_size=60))
