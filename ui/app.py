@@ -39,6 +39,10 @@ WELCOME = (
     "Every answer quotes the passages it comes from; the quoted sentence is highlighted under **Sources**. "
     "Try one of these:"
 )
+ANSWERER_LABELS = {  # names a person understands; an answerer not listed here shows its own name
+    "extractive": "Extractive: quotes the sentence that answers, word for word",
+    "llm": "Language model: writes the answer, each sentence checked against its sources",
+}
 UPLOAD_TYPES = [".txt", ".md", ".markdown", ".html", ".htm", ".pdf"]
 MAX_UPLOAD = "200mb"  # the same limit the readers enforce
 MAX_K_IN_UI = 20
@@ -197,16 +201,17 @@ def build_app(index: Index | None = None, stream_delay: float | None = None) -> 
                             cancel = gr.Button("Keep it", variant="secondary", size="sm", scale=0, min_width=90)
                     with gr.Tab("Settings", id="settings"):
                         k = gr.Slider(
-                            1, MAX_K_IN_UI, value=5, step=1, label="Passages to search",
+                            1, MAX_K_IN_UI, value=5, step=1, label="Passages to search", elem_id="passages",
                             info="More passages find more, but answers may wander. Kept for this browser session only.",
                         )  # fmt: skip
                         answerer = gr.Dropdown(
-                            choices=names,
+                            choices=[(ANSWERER_LABELS.get(name, name), name) for name in names],
                             value="extractive" if "extractive" in names else names[0],
                             label="Answerer",
+                            elem_id="answerer",
                             interactive=len(names) > 1,
-                            info="How answers are written. Extractive quotes the sentence that answers, word for word."
-                            + ("" if len(names) > 1 else " Other answerers appear here once installed."),
+                            info="How answers are written; every quote is checked against the documents. "
+                            + ("Kept for this browser session only." if len(names) > 1 else "Other answerers appear here once installed."),
                         )
 
         # ---- events ----------------------------------------------------------------------------
