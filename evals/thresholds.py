@@ -3,14 +3,15 @@
 ``tests/evals/test_gate.py`` runs ``pressroom eval --dataset release`` (the held-out release
 set, bundled model, extractive answerer, k=5) and fails when any bound below is crossed.
 
-How the bounds were set: measured with that configuration on the commit noted in ``MEASURED``,
-then lowered by run-to-run noise only. The suite is deterministic (same model, same text, same
-ranking), so the noise is floating-point ties at most: one question either way, i.e. 1/48 of an
-answerable-question score and 1/13 of an unanswerable one. Raise a bound when the measured score
-rises; never lower one to let a change through without saying why in the commit.
+How the bounds were set: the release run was measured with that configuration on the commit
+named in ``MEASURED`` (three runs in one process and two from the command line gave identical
+results, answer for answer), and each bound is the measured score cut to three decimals: the
+only slack is float rounding, because the suite is deterministic (same model, same text, same
+ranking). Raise a bound when the measured score rises; never lower one to let a change through
+without saying why in the commit message.
 
 >>> [bound.describe() for bound in RELEASE_GATE][:1]
-['accuracy >= 0.729']
+['accuracy >= 0.77']
 """
 
 from __future__ import annotations
@@ -20,7 +21,16 @@ from dataclasses import dataclass
 from evals.report import Scores
 
 # What the release run measured when these bounds were set (see module docstring).
-MEASURED = {"commit": "TO BE MEASURED"}
+MEASURED = {
+    "commit": "8a8d270",
+    "accuracy": 37 / 48,
+    "hit_at_k": 47 / 48,
+    "citation_precision": 0.600,
+    "quote_validity": 1.0,
+    "abstention_recall": 10 / 13,
+    "abstention_precision": 10 / 14,
+    "false_abstentions": 4,
+}
 
 
 @dataclass(frozen=True)
@@ -47,13 +57,13 @@ class Bound:
 
 
 RELEASE_GATE: tuple[Bound, ...] = (
-    Bound("accuracy", minimum=0.729),
-    Bound("hit_at_k", minimum=0.937),
-    Bound("citation_precision", minimum=0.56),
+    Bound("accuracy", minimum=0.770),
+    Bound("hit_at_k", minimum=0.979),
+    Bound("citation_precision", minimum=0.600),
     Bound("quote_validity", minimum=1.0),
-    Bound("abstention_recall", minimum=0.615),
-    Bound("abstention_precision", minimum=0.5),
-    Bound("false_abstentions", maximum=7),
+    Bound("abstention_recall", minimum=0.769),
+    Bound("abstention_precision", minimum=0.714),
+    Bound("false_abstentions", maximum=4),
 )
 
 

@@ -5,7 +5,7 @@ from dataclasses import fields, replace
 import pytest
 
 from evals.report import Scores
-from evals.thresholds import RELEASE_GATE, Bound, broken_bounds
+from evals.thresholds import MEASURED, RELEASE_GATE, Bound, broken_bounds
 
 PERFECT = Scores(
     k=5, questions=61, answerable=48, unanswerable=13, hit_at_1=1.0, hit_at_k=1.0, mrr=1.0, ndcg_at_k=1.0,
@@ -39,3 +39,10 @@ def test_a_crossed_bound_is_one_sentence(change: dict[str, object], message: str
 def test_a_bound_is_kept_exactly_at_its_limit() -> None:
     assert Bound("accuracy", minimum=0.75).broken_by(replace(PERFECT, accuracy=0.75)) is None
     assert Bound("false_abstentions", maximum=2).broken_by(replace(PERFECT, false_abstentions=2)) is None
+
+
+def test_the_bounds_are_kept_by_the_scores_they_were_set_from() -> None:
+    measured = replace(PERFECT, **{key: value for key, value in MEASURED.items() if key != "commit"})
+    assert broken_bounds(measured) == []
+    for bound in RELEASE_GATE:
+        assert bound.metric in MEASURED, f"{bound.metric} has a bound but no measured value"
