@@ -48,11 +48,12 @@ MAX_UPLOAD = "200mb"  # the same limit the readers enforce
 MAX_K_IN_UI = 20
 
 
-def header(summary: str) -> str:
+def header(summary: str = "") -> str:
+    """The page's title line, with what is indexed ("1 document · 16 passages") once known."""
+    status = f'<div class="pr-status" id="index-status">{html.escape(summary)}</div>' if summary else ""
     return (
         '<header class="pr-header"><div class="pr-brand"><span class="pr-mark">¶</span>Pressroom</div>'
-        '<div class="pr-tagline">Answers from your documents, with the exact sentences they come from.</div>'
-        f'<div class="pr-status" id="index-status">{html.escape(summary)}</div></header>'
+        f'<div class="pr-tagline">Answers from your documents, with the exact sentences they come from.</div>{status}</header>'
     )
 
 
@@ -140,7 +141,7 @@ def build_app(index: Index | None = None, stream_delay: float | None = None) -> 
 
     with gr.Blocks(title="Pressroom", analytics_enabled=False) as app:
         turns = gr.State([])
-        banner = gr.HTML(header(""), elem_id="banner", js_on_load=None)
+        banner = gr.HTML(header(), elem_id="banner", js_on_load=None)
         with gr.Row(equal_height=False):
             with gr.Column(scale=7, min_width=420):
                 chatbot = gr.Chatbot(
@@ -265,6 +266,7 @@ def launch_options(host: str, port: int, share: bool) -> dict[str, Any]:
 def serve(host: str = "127.0.0.1", port: int = 7860, share: bool = False) -> None:
     """Index the bundled release if needed, then serve the chat on ``host:port`` until Ctrl+C."""
     from knowledge import default_index
+    from knowledge.errors import ConfigError
 
     index = default_index()
     index.ensure_default()
@@ -272,6 +274,11 @@ def serve(host: str = "127.0.0.1", port: int = 7860, share: bool = False) -> Non
     options = launch_options(host, port, share)
     if not is_loopback(host) and not options["auth"]:
         print(f"warning: serving on {host} without a login; set {AUTH_VARIABLE}=user:password to require one.", file=sys.stderr)
+    app = build_app(index).queue(default_concurrency_limit=1)
+    try:
+        app.launch(prevent_thread_lock=True, **options)
+    except OSError as error:  # Gradio's "Cannot find empty port", or an address this machine lacks
+        raise ConfigError(f"Cannot serve on {host}:{port} ({error.strerror or 'port in use'}); choose another --port or --host.") from None
     login = f" (login required: {AUTH_VARIABLE})" if options["auth"] else ""
     print(f"Pressroom is running on http://{host}:{port}{login}; press Ctrl+C to stop.", flush=True)
-    build_app(index).queue(default_concurrency_limit=1).launch(**options)
+    app.block_thread()  # until Ctrl+C, which closes the server

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -53,6 +54,17 @@ def test_launch_options_are_safe_by_default(monkeypatch: pytest.MonkeyPatch) -> 
 def test_is_loopback() -> None:
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.5") and not is_loopback("example.org")
+
+
+def test_serve_explains_a_busy_port(use_fake_model: None) -> None:
+    from ui.app import serve
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(ConfigError, match=f"Cannot serve on 127.0.0.1:{port} .*choose another --port"):
+            serve("127.0.0.1", port)
 
 
 @pytest.fixture
