@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from datetime import date
+from functools import lru_cache
 
 Span = tuple[int, int]
 
@@ -94,19 +95,33 @@ def answer_matches(answer_text: str, accepted: Iterable[str]) -> bool:
     """True when any accepted answer occurs in ``answer_text`` as whole words, after ``normalize``.
 
     Citation markers such as ``[1]`` are ignored. Whole words matter: "ROM" is not found in
-    "from", and "two" is not found in "network".
+    "from", and "two" is not found in "network". A final word may still take a plural ending
+    ("draft" finds "drafts") and, from four letters on, a demonym ending ("West Africa" finds
+    "West African countries", "Mali" finds "Malian"), because answers name the thing and texts
+    often use its adjective.
 
     >>> answer_matches("The plan was drafted by a subcommittee [1].", ["sub-committee"])
     True
-    >>> answer_matches("Data from the archive.", ["ROM"])
-    False
+    >>> answer_matches("Data from the archive.", ["ROM"]), answer_matches("the capacity of West African countries", ["West Africa"])
+    (False, True)
     """
     text = _MARKER.sub(" ", answer_text)
     for join in (False, True):
-        haystack = f" {normalize(text, join)} "
-        if any((needle := normalize(answer, join)) and f" {needle} " in haystack for answer in accepted):
+        haystack = normalize(text, join)
+        if any(_pattern(normalize(answer, join)).search(haystack) for answer in accepted if normalize(answer, join)):
             return True
     return False
+
+
+_PLURAL, _PLURAL_OR_DEMONYM = "(?:s|es)?", "(?:s|es|n|an|ian)?"
+
+
+@lru_cache(maxsize=4096)
+def _pattern(needle: str) -> re.Pattern[str]:
+    """``needle`` as whole words of a normalised text, its last word allowed the endings above."""
+    last = needle.rsplit(" ", 1)[-1]
+    ending = "" if not last.isalpha() else (_PLURAL_OR_DEMONYM if len(last) >= 4 else _PLURAL)
+    return re.compile(rf"(?<![0-9a-z]){re.escape(needle)}{ending}(?![0-9a-z])")
 
 
 def collapse_whitespace(text: str) -> str:

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from evals.dataset import NAMED, DatasetError, check_support, load_dataset
+from evals.matching import answer_matches, support_spans
 from knowledge import PressroomError
 from knowledge.errors import NotFoundError
 from knowledge.types import Document
@@ -46,6 +47,23 @@ def test_shipped_datasets_load_with_their_documents(name: str, answerable: int, 
     documents = files_as_documents(name)
     check_support(dataset, documents.__getitem__)  # raises if any support string is not in its document
     assert {item.source for item in dataset.answerable} <= set(documents)
+
+
+@pytest.mark.parametrize("name", list(NAMED))
+def test_every_accepted_answer_can_be_matched_near_its_support(name: str) -> None:
+    """An extractive answer quoting the supporting lines can be right: the matcher and the dataset agree.
+
+    The window is 150 characters either side, as in evals/data/README.md, because some answers
+    run onto the next line of a hard-wrapped licence.
+    """
+    documents = files_as_documents(name)
+    unmatchable = []
+    for item in load_dataset(name).answerable:
+        text = documents[item.source].text
+        windows = [text[max(0, start - 150) : end + 150] for s in item.support for start, end in support_spans(text, s)]
+        if not any(answer_matches(window, item.answers) for window in windows):
+            unmatchable.append(item.id)
+    assert unmatchable == []
 
 
 def test_ids_are_unique_across_the_shipped_datasets() -> None:
