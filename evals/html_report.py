@@ -16,7 +16,7 @@ from html import escape
 from evals.report import METRICS, Report, format_value
 from evals.scoring import QuestionResult
 from evals.strip_chart import COLOURS, anchor, strip_chart
-from evals.text_report import depth_notes, heading, kind_rows, score_rows
+from evals.text_report import depth_notes, failure_rows, heading, kind_rows, score_rows
 
 STYLE = """
 body { font: 15px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 72rem; padding: 0 1rem; color: #1d1d1f; }
@@ -50,6 +50,9 @@ def html_page(reports: Sequence[Report]) -> str:
         body.append(strip_chart(report.results, anchor_prefix=f"{report.system}-"))
     for report in reports:
         body.append(f"<h2>Failed questions: {escape(report.system)} ({len(report.failures)} of {report.scores.questions})</h2>")
+        causes = failure_rows(report)
+        if len(causes) > 1:
+            body += ["<p>Wrong outcomes by cause:</p>", _table(causes)]
         body.extend(_failure(report.system, result) for result in report.failures)
         if not report.failures:
             body.append("<p>None.</p>")

@@ -86,6 +86,23 @@ class QuestionResult:
         return "abstained" if self.abstained else "false answer"
 
     @property
+    def failure(self) -> str | None:
+        """Why a wrong outcome happened, as the answerer's tuner needs it; None when the outcome is right.
+
+        retrieval miss (no retrieved passage holds the support), wrong sentence picked (it did, and
+        the answer lacks every accepted form), wrong abstention (it did, and the system abstained),
+        false answer (the documents do not say, and it answered), or error.
+        """
+        outcome = self.outcome
+        if outcome in ("correct", "abstained"):
+            return None
+        if outcome in ("error", "false answer"):
+            return outcome
+        if self.support_rank is None:
+            return "retrieval miss"
+        return "wrong abstention" if outcome == "false abstention" else "wrong sentence picked"
+
+    @property
     def problems(self) -> tuple[str, ...]:
         """Everything that went wrong, worst first; empty for a clean result."""
         found = [] if self.outcome in ("correct", "abstained") else [self.outcome]

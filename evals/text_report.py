@@ -60,6 +60,19 @@ def kind_rows(reports: Sequence[Report]) -> list[list[str]]:
     return rows
 
 
+FAILURES = ("retrieval miss", "wrong sentence picked", "wrong abstention", "false answer", "error")
+
+
+def failure_rows(report: Report) -> list[list[str]]:
+    """The wrong outcomes of one system grouped by cause: cause, how many, and which questions."""
+    rows = [["cause", "questions", "ids"]]
+    for cause in FAILURES:
+        ids = [result.id for result in report.results if result.failure == cause]
+        if ids:
+            rows.append([cause, str(len(ids)), " ".join(ids)])
+    return rows
+
+
 def terminal_table(reports: Sequence[Report]) -> str:
     """The scores of every system on one dataset as aligned columns, for the terminal."""
     rows = score_rows(reports)
@@ -101,6 +114,11 @@ def markdown(reports: Sequence[Report]) -> str:
     parts.extend("| " + " | ".join(escape(cell) for cell in row) + " |" for row in kinds[1:])
     for report in reports:
         parts += ["", f"## Failed questions: {report.system} ({len(report.failures)} of {report.scores.questions})", ""]
+        causes = failure_rows(report)
+        if len(causes) > 1:
+            parts += ["Wrong outcomes by cause:", "", "| cause | questions | ids |", "|---|---:|---|"]
+            parts.extend("| " + " | ".join(escape(cell) for cell in row) + " |" for row in causes[1:])
+            parts.append("")
         if not report.failures:
             parts.append("None.")
         for result in report.failures:

@@ -48,6 +48,7 @@ def test_markdown_lists_every_failure_with_its_evidence(reports: list[Report]) -
     assert "**holds support**" in text
     assert "- notes of the system: best sentence scored 0.30 \\< 0.42" in text, "why it abstained"
     assert "### t-001" not in text, "questions without problems are not listed"
+    assert "| wrong sentence picked | 1 | t-002 |" in text and "| retrieval miss | 1 | t-003 |" in text
 
 
 def test_outcomes_are_counted_per_kind_of_question(reports: list[Report]) -> None:

@@ -46,6 +46,8 @@ def test_each_question_gets_its_outcome_and_problems(report: Report) -> None:
         "t-006": ("error", ("error",)),
     }
     assert [r.id for r in report.failures] == ["t-002", "t-003", "t-005", "t-006"]
+    causes = [r.failure for r in report.results]
+    assert causes == [None, "wrong sentence picked", "retrieval miss", None, "false answer", "error"]
     second = report.results[1]
     assert [p.supports for p in second.passages] == [False, True, True], "a passage shows whether it holds support"
     assert second.support_rank == 2
