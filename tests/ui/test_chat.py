@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -122,9 +123,7 @@ def test_votes_are_stored_with_question_answer_and_citations(conversation: Conve
     assert [v["vote"] for v in votes] == ["down", "up", "cleared"]
     assert votes[0]["question"] == "Who chaired it?" and votes[0]["history"] == ["When was the plan launched?"]
     assert votes[0]["answer"] == turns[1].answer.text and votes[0]["k"] == 5
-    assert votes[0]["citations"] == [
-        {k: getattr(c, k) for k in ("marker", "source", "title", "quote", "start", "end", "page")} for c in turns[1].answer.citations
-    ]
+    assert votes[0]["citations"] == [asdict(citation) for citation in turns[1].answer.citations]
     assert votes[0]["time"].endswith("+00:00")
     assert conversation.vote(turns, 9, True) == (False, "That message is no longer in the conversation.")
 
