@@ -16,7 +16,7 @@ from knowledge.errors import ConfigError
 from knowledge.text import Unit, units
 from knowledge.types import Chunk, Document
 
-CHUNKER_VERSION = "2"  # change when chunk boundaries change, so unchanged files are re-chunked
+CHUNKER_VERSION = "3"  # change when chunk boundaries change, so unchanged files are re-chunked
 
 
 def chunk_id(source: str, start: int, end: int, embedded: str) -> str:
@@ -61,6 +61,12 @@ def chunk_document(document: Document, max_chars: int = 700, overlap: int = 1) -
         chunk = Chunk("", document.source, document.title, heading, document.text[start:end], start, end, document.page_at(start))
         chunks.append(replace(chunk, id=chunk_id(document.source, start, end, embedding_text(chunk))))
 
+    def flush_headings(group: list[Unit]) -> None:
+        """Keep a run of headings only if it says something (not a lone "About" or a repeated title)."""
+        words = sum(len(document.text[u.start : u.end].split()) for u in group)
+        if words >= 4:
+            flush(group)
+
     pending_headings: list[Unit] = []
     for unit in units(document.text, limit=max_chars):
         if unit.heading:
@@ -71,7 +77,7 @@ def chunk_document(document: Document, max_chars: int = 700, overlap: int = 1) -
             heading_before = heading
             if len(pending_headings) > 1:  # navigation or a table of contents: a chunk of its own
                 heading = heading_before
-                flush(pending_headings[:-1])
+                flush_headings(pending_headings[:-1])
             heading = _heading_text(document, pending_headings[-1])
             current = [pending_headings[-1]]
             pending_headings = []
@@ -84,5 +90,5 @@ def chunk_document(document: Document, max_chars: int = 700, overlap: int = 1) -
         current.append(unit)
     flush(current)
     if pending_headings:
-        flush(pending_headings)
+        flush_headings(pending_headings)
     return chunks

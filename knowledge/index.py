@@ -11,10 +11,9 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import threading
-
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import cached_property, lru_cache
 from importlib import resources
@@ -26,13 +25,15 @@ from knowledge.embedding import Embedder, get_embedder
 from knowledge.errors import BusyError, ConfigError, IndexEmptyError, IngestError, NotFoundError, QuestionError
 from knowledge.lexical import LexicalIndex
 from knowledge.sources import discover, read, sha256_bytes, source_id
-from knowledge.store import ChromaStore, collection_name
+from knowledge.store import ChromaStore, DocumentRecord, collection_name
 from knowledge.types import Chunk, Document, IngestReport, Passage, SourceInfo
 
 BUNDLED = "iom-mali-trafficking-2023.txt"
 MAX_QUESTION_CHARS = 2000
 MAX_K = 50
 RRF_K = 60
+EMBED_BATCH = 256  # chunks of several documents are embedded together, sorted by length
+REFRESH_LIMIT = 64  # more changed documents than this: rebuild the lexical index by chunk ids
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
@@ -59,6 +60,17 @@ def check_k(k: int) -> int:
     return k
 
 
+@dataclass
+class _Pending:
+    """A document chunked and ready to store, waiting for its new chunks' vectors."""
+
+    document: Document
+    chunks: list[Chunk]
+    old_ids: set[str]
+    new: list[Chunk]
+    texts: list[str]
+
+
 class Index:
     """One Pressroom index: a Chroma store plus its lexical index, under ``settings.home``.
 
@@ -82,7 +94,23 @@ class Index:
     def lexical(self) -> LexicalIndex:
         self.settings.home.mkdir(parents=True, exist_ok=True)
         lexical = LexicalIndex(self.settings.home / f"lexical-{collection_name(self.embedder.name)}.sqlite")
-        self._sync_lexical(lexical)
+        if lexical.count() != self.store.chunk_count():
+            self._sync_lexical(lexical)
+        return lexical
+
+    def current_lexical(self) -> LexicalIndex:
+        """The lexical index, first brought up to date if anyone (on any machine) wrote to the store since.
+
+        Costs one cheap call to Chroma (the collection's revision) when nothing changed.
+        """
+        lexical = self.lexical
+        revision = self.store.revision()
+        if revision != lexical.revision():
+            try:
+                with self._writing(wait=0):
+                    self._refresh_lexical(lexical, revision)
+            except BusyError:
+                pass  # a writer of this index is busy and keeps the lexical index in step; look again next time
         return lexical
 
     # ---- locking and first use ----------------------------------------------------------
@@ -126,6 +154,7 @@ class Index:
                 if not marker.exists():
                     if not self.store.document_records():
                         self._ingest_paths([bundled_path()], IngestReport(), None)
+                        self._changed()
                     marker.write_text("The bundled release was indexed on first use.\n")
         if not self._caught_up:
             self._catch_up()
@@ -143,14 +172,53 @@ class Index:
                     document = self.store.get_document(record.source)
                     if document is not None:
                         self._store_document(document, None)
+            self._changed()
 
-    def _sync_lexical(self, lexical: LexicalIndex) -> None:
-        """Make the lexical index hold exactly the chunks Chroma holds."""
-        if lexical.count() == self.store.chunk_count():
-            return
+    def _sync_lexical(self, lexical: LexicalIndex, records: dict[str, DocumentRecord] | None = None) -> None:
+        """Make the lexical index hold exactly the chunks Chroma holds (a scan of every chunk id)."""
+        if records is None:
+            records = {record.source: record for record in self.store.document_records()}
         stored, indexed = self.store.chunk_ids(), lexical.ids()
         lexical.remove(indexed - stored)
         lexical.add((c.id, c.source, embedding_text(c)) for c in self.store.iter_chunks(stored - indexed))
+        held, counts = lexical.versions(), lexical.source_counts()
+        versions: dict[str, str | None] = {source: None for source in held if source not in records}
+        versions.update({s: r.version if counts.get(s, 0) == r.chunks else None for s, r in records.items()})
+        lexical.set_versions(versions)
+
+    def _refresh_lexical(self, lexical: LexicalIndex, revision: str) -> None:
+        """Bring the lexical index up to date with documents that changed since it last matched the store.
+
+        Documents are compared by version (one call for all of them); only the chunks of those
+        that changed are read. Writers give the store a new revision after they finish, so a
+        change that happens while this runs is caught by the next check.
+        """
+        records = {record.source: record for record in self.store.document_records()}
+        held = lexical.versions()
+        gone = [source for source in held if source not in records]
+        stale = [source for source, record in records.items() if held.get(source) != record.version]
+        if len(gone) + len(stale) > REFRESH_LIMIT:
+            self._sync_lexical(lexical, records)
+        else:
+            versions: dict[str, str | None] = {}
+            for source in gone:
+                lexical.remove(lexical.ids(source))
+                versions[source] = None
+            for source in stale:
+                stored, indexed = self.store.chunk_ids(source), lexical.ids(source)
+                lexical.remove(indexed - stored)
+                lexical.add((c.id, c.source, embedding_text(c)) for c in self.store.iter_chunks(stored - indexed))
+                versions[source] = records[source].version if len(stored) == records[source].chunks else None
+            lexical.set_versions(versions)
+            if lexical.count() != self.store.chunk_count():  # chunks of no document: a writer stopped half-way
+                self._sync_lexical(lexical, records)
+        lexical.set_revision(revision)
+
+    def _changed(self) -> None:
+        """After a write: give the store a new revision, so that other processes refresh what they derive from it."""
+        revision = self.store.bump_revision()
+        if not self.store.remote:  # every writer of a local store holds this index's lock and updates the lexical index
+            self.lexical.set_revision(revision)
 
     # ---- writing ------------------------------------------------------------------------
 
@@ -170,11 +238,19 @@ class Index:
         with self._writing():
             self._ingest_paths(files, report, progress)
             report.removed = self._remove_vanished(paths)
+            if report.added or report.removed:
+                self._changed()
         return report
 
     def _ingest_paths(self, files: Sequence[Path], report: IngestReport, progress: Progress | None) -> None:
-        records = {record.path: record for record in self.store.document_records()}
+        listed = self.store.document_records()
+        records = {record.path: record for record in listed}
         taken = {record.source: record.path for record in records.values()}
+        # When the store holds exactly the chunks its documents list (the usual case), an unchanged
+        # file is known by its hash alone, and a new document has no chunks to replace.
+        consistent = sum(record.chunks for record in listed) == self.store.chunk_count()
+        pending: list[_Pending] = []
+        waiting = 0
         for number, path in enumerate(files, 1):
             if progress:
                 progress("read", number, len(files))
@@ -183,7 +259,9 @@ class Index:
                 data = path.read_bytes() if path.is_file() else None
                 existing = records.get(str(path))
                 if existing and data is not None and existing.chunker == CHUNKER_VERSION and existing.chunks:
-                    if existing.sha256 == sha256_bytes(data) and existing.chunks == len(self.store.chunk_ids(existing.source)):
+                    if existing.sha256 == sha256_bytes(data) and (
+                        consistent or existing.chunks == len(self.store.chunk_ids(existing.source))
+                    ):
                         report.unchanged += 1
                         report.sources.append(existing.source)
                         continue
@@ -191,13 +269,20 @@ class Index:
                 source = existing.source if existing else self._free_source_id(path, taken)
                 taken[source] = str(path)
                 document = Document(source, title, text, str(path), sha, pages, _now())
-                report.embedded += self._store_document(document, progress)
+                pending.append(self._prepare(document, stored=existing is not None or not consistent))
+                waiting += len(pending[-1].texts)
                 report.added += 1
                 report.sources.append(source)
             except IngestError as error:
                 report.errors.append(str(error))
+                continue
             except OSError as error:
                 report.errors.append(f"{path}: cannot be read ({error.strerror or error}); check the file and try again.")
+                continue
+            if waiting >= EMBED_BATCH:
+                report.embedded += self._embed_and_store(pending, progress)
+                pending, waiting = [], 0
+        report.embedded += self._embed_and_store(pending, progress)
 
     @staticmethod
     def _free_source_id(path: Path, taken: dict[str, str]) -> str:
@@ -209,29 +294,50 @@ class Index:
 
     def _store_document(self, document: Document, progress: Progress | None) -> int:
         """Write one document's chunks, embedding only those not already stored; returns how many were embedded."""
+        return self._embed_and_store([self._prepare(document)], progress)
+
+    def _prepare(self, document: Document, stored: bool = True) -> _Pending:
+        """Chunk a document and find which chunks need embedding (``stored=False``: it has none in the store)."""
         self._documents.pop(document.source, None)
         chunks = chunk_document(document)
         if not chunks:
             raise IngestError(f"{document.path}: has no sentences to index; check the file's content.")
-        old_ids = self.store.chunk_ids(document.source)
+        old_ids = self.store.chunk_ids(document.source) if stored else set()
         new = [chunk for chunk in chunks if chunk.id not in old_ids]
-        texts = [embedding_text(chunk) for chunk in new]
+        return _Pending(document, chunks, old_ids, new, [embedding_text(chunk) for chunk in new])
+
+    def _embed_and_store(self, pending: Sequence[_Pending], progress: Progress | None) -> int:
+        """Embed the new chunks of several documents in one pass, then write each document; returns how many were embedded."""
+        texts = [text for item in pending for text in item.texts]
+        # Longest first, so that each batch holds texts of similar length (less padding); then back in order.
+        order = sorted(range(len(texts)), key=lambda number: len(texts[number]), reverse=True)
         done = 0
 
         def tick(count: int) -> None:
             nonlocal done
             done += count
             if progress:
-                progress("embed", done, len(new))
+                progress("embed", done, len(texts))
 
-        vectors = self.embedder.embed_documents(texts, progress=tick)
-        self.store.add_chunks(new, vectors)
-        stale = old_ids - {chunk.id for chunk in chunks}
+        vectors: list[list[float]] = [[] for _ in texts]
+        for number, vector in zip(order, self.embedder.embed_documents([texts[n] for n in order], progress=tick)):
+            vectors[number] = vector
+        offset = 0
+        for item in pending:
+            self._write(item, vectors[offset : offset + len(item.texts)])
+            offset += len(item.texts)
+        return len(texts)
+
+    def _write(self, item: _Pending, vectors: Sequence[Sequence[float]]) -> None:
+        """One document's new chunks, stale chunks and record, in Chroma and in the lexical index."""
+        source = item.document.source
+        self.store.add_chunks(item.new, vectors)
+        stale = item.old_ids - {chunk.id for chunk in item.chunks}
         self.store.delete_chunks(stale)
-        self.store.put_document(document, CHUNKER_VERSION, len(chunks))
+        version = self.store.put_document(item.document, CHUNKER_VERSION, len(item.chunks))
         self.lexical.remove(stale)
-        self.lexical.add((chunk.id, chunk.source, text) for chunk, text in zip(new, texts))
-        return len(new)
+        self.lexical.add((chunk.id, chunk.source, text) for chunk, text in zip(item.new, item.texts))
+        self.lexical.set_versions({source: version})
 
     def _remove_vanished(self, paths: Sequence[str | Path]) -> int:
         folders = [Path(p).expanduser().resolve() for p in paths if Path(p).expanduser().is_dir()]
@@ -248,6 +354,7 @@ class Index:
         ids = self.store.chunk_ids(source)
         self.store.delete_chunks(ids)
         self.lexical.remove(ids)
+        self.lexical.set_versions({source: None})
         self.store.delete_document(source)
         return len(ids)
 
@@ -257,7 +364,9 @@ class Index:
         with self._writing():
             if self.store.get_document(source) is None:
                 raise NotFoundError(f"No document {source!r} is indexed; see `pressroom sources` for the ids.")
-            return self._remove_source(source)
+            removed = self._remove_source(source)
+            self._changed()
+            return removed
 
     def reset(self) -> None:
         """Empty the index (documents, vectors and lexical entries). The bundled release is not re-added."""
@@ -265,6 +374,7 @@ class Index:
             self._documents.clear()
             self.store.reset()
             self.lexical.clear()
+            self._changed()
             (self.settings.home / ".initialized").write_text("Emptied by reset.\n")
 
     # ---- reading ------------------------------------------------------------------------
@@ -304,19 +414,28 @@ class Index:
         question, k = check_question(question), check_k(k)
         self.ensure_default()
         depth = max(4 * k, 20)
+        lexical_index = self.current_lexical()  # first: it also follows a reset made by another process
         dense = self.store.query(self.embed_query(question), depth)
         if not dense and self.store.chunk_count() == 0:
             raise IndexEmptyError("No documents are indexed: run `pressroom ingest PATH` to add some.")
-        lexical = self.lexical.search(question, depth)
+        lexical = lexical_index.search(question, depth)
         fused: dict[str, float] = {}
         for ranking in ([chunk.id for chunk, _ in dense], [chunk_id for chunk_id, _ in lexical]):
             for rank, chunk_id in enumerate(ranking):
                 fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
-        best = sorted(fused, key=fused.__getitem__, reverse=True)[:k]
+        ranked = sorted(fused, key=fused.__getitem__, reverse=True)[: 2 * k]
         known = {chunk.id: chunk for chunk, _ in dense}
-        missing = [chunk_id for chunk_id in best if chunk_id not in known]
-        known.update(self.store.get_chunks(missing))
-        return [_passage(known[chunk_id], fused[chunk_id]) for chunk_id in best if chunk_id in known]
+        known.update(self.store.get_chunks([chunk_id for chunk_id in ranked if chunk_id not in known]))
+        passages: list[Passage] = []
+        seen: set[tuple[str, str]] = set()
+        for chunk_id in ranked:
+            chunk = known.get(chunk_id)
+            # The same words twice (a repeated heading, a boilerplate paragraph) would waste a place.
+            if chunk is None or (chunk.source, chunk.text) in seen:
+                continue
+            seen.add((chunk.source, chunk.text))
+            passages.append(_passage(chunk, fused[chunk_id]))
+        return passages[:k]
 
 
 @lru_cache(maxsize=512)
