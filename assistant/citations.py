@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from assistant.answerer import Draft
 from assistant.types import Citation
+from knowledge.language import language_at
 from knowledge.types import Document
 
 
@@ -34,6 +35,7 @@ def cite(draft: Draft, documents: Callable[[str], Document]) -> tuple[str, tuple
                 start=quote.start,
                 end=quote.end,
                 page=document.page_at(quote.start),
+                language=language_at(document.text, quote.start, quote.end),
             )
         )
 

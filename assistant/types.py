@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from knowledge.language import detect_language
 from knowledge.types import Passage
 
 
@@ -18,6 +19,7 @@ class Citation:
     start: int
     end: int
     page: int | None = None
+    language: str = ""  # the quoted source's language, "en" or "fr" ("" when not known)
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,18 @@ class Answer:
     # One message for people about how the answer was made, e.g. "The model server at ... cannot be
     # reached; this is the extractive answer." Empty when there is nothing to say.
     notice: str = ""
+    # The question's language ("en" or "fr"), found from the question when not given: a written
+    # answer uses it, while each citation's ``language`` says what language its source is in.
+    language: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.language:
+            object.__setattr__(self, "language", detect_language(self.question))
+
+    @property
+    def source_languages(self) -> tuple[str, ...]:
+        """The languages of the cited sources, in order of first citation, each once: ``("fr",)``."""
+        return tuple(dict.fromkeys(c.language for c in self.citations if c.language))
 
     @property
     def unsupported(self) -> tuple[str, ...]:

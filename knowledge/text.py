@@ -189,44 +189,91 @@ def units(text: str, limit: int = 1000) -> list[Unit]:
 
 # ---- search terms -------------------------------------------------------------------------
 
-STOPWORDS = frozenset(
-    """a about above after again against all am an and any are as at be because been before being
+# Bump when ``terms`` changes, so that indexes of search terms are rebuilt (see knowledge.lexical).
+ANALYZER_VERSION = 2
+
+_ENGLISH_STOPWORDS = """a about above after again against all am an and any are as at be because been before being
     below between both but by can could did do does doing down during each few for from further had
     has have having he her here hers herself him himself his how i if in into is it its itself just
     me more most my myself no nor not now of off on once only or other our ours ourselves out over
     own same she should so some such than that the their theirs them themselves then there these
     they this those through to too under until up very was we were what when where which while who
     whom why will with would you your yours yourself yourselves also did does said says say tell
-    told according mentioned mention named name give gave given
-    au aux avec ce ces cet cette dans de des du elle elles en est et eux il ils je la le les leur
-    leurs lui ma mais me meme mes moi mon ne nos notre nous on ou par pas pour qu que qui quoi quel
-    quelle quels quelles sa se ses son sur ta te tes toi ton tu un une vos votre vous ete etait sont
-    ont a y d l s c n j m t qu lors quand comment combien pourquoi ou dont""".split()
-)
+    told according mentioned mention named name give gave given"""
+# French, accents folded ("été" -> "ete"): articles, pronouns, prepositions, the forms of "être"
+# and "avoir", question words, and the letters left by elision ("l’", "d’", "qu’", "jusqu’").
+# Forms that are also English content words or acronyms are left out: "eu" (the EU), "ai" (AI).
+_FRENCH_STOPWORDS = """au aux avec ce ces cet cette ceci cela ca celui celle ceux celles dans de des du elle elles
+    en et eux il ils je la le les leur leurs lui ma mais me meme memes mes moi mon ne nos notre nous
+    on ou par pas pour qu que qui quoi quel quelle quels quelles lequel laquelle lesquels lesquelles
+    sa se ses son sur ta te tes toi ton tu un une vos votre vous y dont lors quand comment combien
+    pourquoi ainsi alors aussi donc car ni sans sous chez vers tres plus moins tout toute tous toutes
+    a d l s c n j m t jusqu lorsqu puisqu quoiqu presqu quelqu
+    suis es est sommes etes sont serai seras sera serons serez seront serais serait serions seriez
+    seraient etais etait etions etiez etaient fus fut fumes futes furent sois soit soyons soyez
+    soient ete etee etees etes etant avons avez ont aurai auras aura aurons aurez auront aurais
+    aurait aurions auriez auraient avais avait avions aviez avaient eut eurent aie aies ait ayons
+    ayez aient ayant
+    selon dit dite dits dites nom noms nomme nommee mentionne mentionnee indique indiquee"""
+STOPWORDS = frozenset((_ENGLISH_STOPWORDS + " " + _FRENCH_STOPWORDS).split())
+
+# Endings stripped by ``stem``, accents folded. Where one ending ends another ("ement", "ment",
+# "ent", "e") the longer comes first; the first that leaves a stem of three letters or more wins.
 _SUFFIXES = (
-    "ements", "ement", "ments", "ment", "ations", "ation", "ions", "ion", "ings", "ing",
+    # derivations, mostly shared by the two languages ("coordination", "coordinator", "coordinateur")
+    "ements", "ement", "ments", "ment", "atrices", "atrice", "ateurs", "ateur", "ators", "ator",
+    "ations", "ation", "itions", "ition", "ions", "ion", "ities", "ity", "ites", "ite",
+    "ances", "ance", "ences", "ence", "ings", "ing",
+    # French verbs and adjectives ("lançaient", "lançait", "lançant", "dangereuse")
+    "aient", "ait", "antes", "ante", "ants", "ant", "euses", "euse", "eux",
+    # participles and plurals ("launched", "launches", "studies", "lancés")
     "ers", "er", "ies", "ied", "ed", "es", "s", "e",
 )  # fmt: skip
+# Endings that also close short words of their own ("traite", "grant"): removed only when four
+# letters or more remain.
+_LONG_STEM = frozenset("ites ite aient ait antes ante ants ant euses euse eux".split())
+_FEMININE = re.compile(r"é(?:es|e|s)\b")  # "lancée", "lancées", "lancés" -> "lancé", before accents are folded
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
+_APOSTROPHES = str.maketrans({"ʼ": "’"})  # a modifier letter would glue "lʼaction" into one word
 
 
 def fold(text: str) -> str:
     """Lower case without accents: "Lancé" -> "lance"."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
+    decomposed = unicodedata.normalize("NFKD", text.lower().translate(_APOSTROPHES))
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 @lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
-    """A light English and French suffix stripper: "launched", "launches" -> "launch"."""
+    """A light English and French suffix stripper for folded words.
+
+    >>> stem("launched"), stem("lance"), stem("lancer"), stem("lancement"), stem("lancaient")
+    ('launch', 'lanc', 'lanc', 'lanc', 'lanc')
+    >>> stem("nationaux") == stem("nationales") == stem("national")
+    True
+    """
     if word.isdigit() or len(word) <= 3:
         return word
+    if word.endswith("aux") and len(word) >= 6:  # "nationaux" -> "national"
+        return word[:-3] + "al"
+    if word.endswith("eaux"):  # "nouveaux" -> "nouveau"
+        return word[:-1]
+    if word.endswith(("if", "ifs")) and len(word) >= 6:  # "exécutif(s)" -> "executiv", as "executive" is
+        return word[: -2 if word.endswith("if") else -3] + "iv"
     for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+        if word.endswith(suffix) and len(word) - len(suffix) >= (4 if suffix in _LONG_STEM else 3):
             return word[: -len(suffix)]
     return word
 
 
 def terms(text: str) -> list[str]:
-    """Search terms of a text: folded, stop words dropped, stemmed; numbers kept as they are."""
-    return [stem(token) for token in _TOKEN.findall(fold(text)) if token not in STOPWORDS]
+    """Search terms of a text: folded, stop words dropped, stemmed; numbers kept as they are.
+
+    Elided articles and hyphens split words as spaces do, so "l’Organisation" finds "organisation"
+    and "Pays-Bas" finds "Pays Bas".
+
+    >>> terms("Quand le plan a-t-il été lancé ?"), terms("the plan was launched")
+    (['plan', 'lanc'], ['plan', 'launch'])
+    """
+    folded = fold(_FEMININE.sub("é", text.lower()))
+    return [stem(token) for token in _TOKEN.findall(folded) if token not in STOPWORDS]
