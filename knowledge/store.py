@@ -3,14 +3,25 @@
 Two collections live side by side: ``pressroom-documents`` keeps each document's full text (the
 text that offsets point into) and ``pressroom-chunks-<model>`` keeps chunk vectors of one
 embedding model only, so vectors of two models never mix.
+
+Every write ends by giving the chunk collection a new random ``revision`` (in its metadata), so
+that a process can tell with one cheap call whether anyone, on any machine sharing the server,
+has written since it last looked (``revision()``), and derived data such as the lexical index can
+be brought up to date.
+
+>>> store = ChromaStore(Settings(home=Path("/tmp/pressroom-doc")), "hashing-256")   # doctest: +SKIP
+>>> before = store.revision(); store.bump_revision() != before                      # doctest: +SKIP
+True
 """
 
 from __future__ import annotations
 
 import json
 import re
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from knowledge.config import Settings
@@ -18,6 +29,7 @@ from knowledge.errors import ConfigError, StoreError
 from knowledge.types import Chunk, Document
 
 DOCUMENTS = "pressroom-documents"
+REVISION = "pressroom:revision"
 
 
 @dataclass(frozen=True)
@@ -31,6 +43,11 @@ class DocumentRecord:
     added: str
     chunker: str
     chunks: int
+
+    @property
+    def version(self) -> str:
+        """Changes whenever the document is stored again with other content (or by another chunker)."""
+        return f"{self.sha256}|{self.chunker}|{self.chunks}|{self.added}"
 
 
 def collection_name(model: str) -> str:
@@ -53,12 +70,7 @@ class ChromaStore:
             else:
                 settings.home.mkdir(parents=True, exist_ok=True)
                 self._client = chromadb.PersistentClient(path=str(settings.home / "chroma"), settings=chroma_settings)
-            self._documents = self._client.get_or_create_collection(DOCUMENTS, embedding_function=None)
-            self._chunks = self._client.get_or_create_collection(
-                collection_name(model),
-                embedding_function=None,
-                metadata={"hnsw:space": "cosine", "model": model},
-            )
+            self._open_collections()
         except (ConfigError, StoreError):
             raise
         except Exception as error:
@@ -71,6 +83,41 @@ class ChromaStore:
                 "choose another model name."
             )
         self.max_batch = max(1, min(self._client.get_max_batch_size(), 4000))
+
+    @property
+    def remote(self) -> bool:
+        """True when the store is a Chroma server that other machines may write to."""
+        return bool(self.settings.chroma_url)
+
+    def _open_collections(self) -> None:
+        self._documents = self._client.get_or_create_collection(DOCUMENTS, embedding_function=None)
+        self._chunks = self._client.get_or_create_collection(
+            collection_name(self.model),
+            embedding_function=None,
+            metadata={"hnsw:space": "cosine", "model": self.model},
+        )
+
+    # ---- revision: has anyone written since? ---------------------------------------------
+
+    def revision(self) -> str:
+        """The chunk collection's current revision: one round trip, and it follows a reset made elsewhere."""
+        try:
+            current = self._client.get_collection(self._chunks.name)
+        except Exception:  # deleted by a reset elsewhere (and not yet re-created)
+            self._open_collections()
+            current = self._chunks
+        if current.id != self._chunks.id:  # re-created by a reset elsewhere: use the new collections
+            self._open_collections()
+            current = self._chunks
+        return str((current.metadata or {}).get(REVISION, ""))
+
+    def bump_revision(self) -> str:
+        """Mark the store as changed; call it after every write. Returns the new revision."""
+        revision = uuid.uuid4().hex
+        metadata = {key: value for key, value in (self._chunks.metadata or {}).items() if not key.startswith("hnsw:")}
+        metadata.update({"model": self.model, REVISION: revision})
+        self._chunks.modify(metadata=metadata)
+        return revision
 
     @staticmethod
     def _connect(chromadb: Any, url: str, chroma_settings: Any) -> Any:
@@ -126,7 +173,8 @@ class ChromaStore:
             added=str(meta.get("added", "")),
         )
 
-    def put_document(self, document: Document, chunker: str, chunks: int) -> None:
+    def put_document(self, document: Document, chunker: str, chunks: int) -> str:
+        """Store (or replace) a document's text and facts; returns its ``DocumentRecord.version``."""
         meta = {
             "title": document.title,
             "path": document.path,
@@ -138,6 +186,7 @@ class ChromaStore:
         }
         # Chroma wants a vector for every record; documents are looked up by id only.
         self._documents.upsert(ids=[document.source], embeddings=[[1.0]], documents=[document.text], metadatas=[meta])
+        return self._record(document.source, meta).version
 
     def delete_document(self, source: str) -> None:
         self._documents.delete(ids=[source])
@@ -158,12 +207,14 @@ class ChromaStore:
                 return ids
             offset += self.max_batch
 
-    def add_chunks(self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]) -> None:
+    def add_chunks(self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]] | Any) -> None:
+        """Store chunks with their vectors (a list of lists, or a 2-D numpy array passed as it is)."""
         for offset in range(0, len(chunks), self.max_batch):
             batch = chunks[offset : offset + self.max_batch]
+            part = vectors[offset : offset + self.max_batch]
             self._chunks.upsert(
                 ids=[chunk.id for chunk in batch],
-                embeddings=[list(vector) for vector in vectors[offset : offset + self.max_batch]],
+                embeddings=part if hasattr(part, "shape") else [list(vector) for vector in part],
                 documents=[chunk.text for chunk in batch],
                 metadatas=[_chunk_meta(chunk) for chunk in batch],
             )
@@ -182,13 +233,19 @@ class ChromaStore:
             for chunk_id, text, meta in zip(result["ids"], result["documents"], result["metadatas"])
         }
 
+    def vectors(self, ids: Sequence[str]) -> dict[str, list[float]]:
+        """The stored vectors of the chunks ``ids`` that exist (``pressroom export`` archives them)."""
+        found: dict[str, list[float]] = {}
+        wanted = list(ids)
+        for offset in range(0, len(wanted), self.max_batch):
+            page = self._chunks.get(ids=wanted[offset : offset + self.max_batch], include=["embeddings"])
+            found.update((chunk_id, [float(x) for x in vector]) for chunk_id, vector in zip(page["ids"], page["embeddings"]))
+        return found
+
     def query(self, vector: Sequence[float], n: int) -> list[tuple[Chunk, float]]:
-        """The ``n`` nearest chunks with their cosine similarity, best first."""
-        total = self._chunks.count()
-        if total == 0:
-            return []
+        """The ``n`` nearest chunks with their cosine similarity, best first (one round trip)."""
         result = self._chunks.query(
-            query_embeddings=[list(vector)], n_results=min(n, total), include=["documents", "metadatas", "distances"]
+            query_embeddings=[list(vector)], n_results=n, include=["documents", "metadatas", "distances"]
         )
         return [
             (_chunk(chunk_id, text or "", meta or {}), 1.0 - float(distance))
@@ -219,7 +276,7 @@ class ChromaStore:
             name = collection if isinstance(collection, str) else collection.name
             if name == DOCUMENTS or name.startswith("pressroom-chunks-"):
                 self._client.delete_collection(name)
-        self.__init__(self.settings, self.model)  # type: ignore[misc]
+        self._open_collections()
 
 
 def _chunk_meta(chunk: Chunk) -> dict[str, Any]:
