@@ -1,6 +1,6 @@
 """Known-fact datasets: JSON Lines files of questions, accepted answers and supporting text.
 
-A dataset is named (``release``, ``release-dev``, ``licenses``: the files in ``evals/data/``,
+A dataset is named (``release``, ``release-dev``, ``licenses``, ``bilingual``: the files in ``evals/data/``,
 each with the documents it is answered from) or given by the path of a ``.jsonl`` file, which
 is then answered from whatever the current index holds. The format is documented in
 ``evals/data/README.md``; every line is checked on load, and a bad line stops the load with one
@@ -14,6 +14,7 @@ sentence that names the file, the line and what to fix.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,8 @@ from knowledge.types import Document
 
 KINDS = ("who", "when", "where", "how_many", "what", "which", "why", "unanswerable")
 FIELDS = ("id", "question", "answers", "support", "source", "answerable", "kind")
+OPTIONAL_FIELDS = ("pair",)  # "fr→en": the question's language, then the language of the text that answers it
+_PAIR = re.compile(r"^[a-z]{2}→[a-z]{2}$")
 
 
 class DatasetError(PressroomError):
@@ -43,6 +46,7 @@ class Item:
     answerable: bool
     kind: str
     line: int = 0  # where the item is in its file, for error messages
+    pair: str = ""  # language pair, "question→source" ("fr→en"); "" when the dataset does not say
 
 
 @dataclass(frozen=True)
@@ -73,11 +77,17 @@ def _licence_texts() -> tuple[Path, ...]:
     return tuple(sorted((_data_folder() / "licenses").glob("*.txt")))
 
 
+def _bilingual_texts() -> tuple[Path, ...]:
+    """The English release and the French texts in ``bilingual/`` (see its README)."""
+    return _bundled_release() + tuple(sorted((_data_folder() / "bilingual").glob("*.txt")))
+
+
 # Named datasets: the file in evals/data/ and the documents each one is answered from.
 NAMED: dict[str, tuple[str, Callable[[], tuple[Path, ...]]]] = {
     "release": ("release.jsonl", _bundled_release),
     "release-dev": ("release-dev.jsonl", _bundled_release),
     "licenses": ("licenses.jsonl", _licence_texts),
+    "bilingual": ("bilingual.jsonl", _bilingual_texts),
 }
 DEFAULT = ("release", "licenses")
 
@@ -89,7 +99,7 @@ def load_dataset(name_or_path: str | Path) -> Dataset:
     'apache-2.0.txt'
     >>> load_dataset("nonsense")
     Traceback (most recent call last):
-    evals.dataset.DatasetError: Unknown dataset 'nonsense': use release, release-dev or licenses, or the path of a .jsonl file.
+    evals.dataset.DatasetError: Unknown dataset 'nonsense': use release, release-dev, licenses or bilingual, or the path of a .jsonl file.
     """
     key = str(name_or_path)
     if key in NAMED:
@@ -151,9 +161,14 @@ def _item(record: Any, where: str, line: int) -> Item:
     if missing:
         listed = ", ".join(missing[:-1]) + (" and " if len(missing) > 1 else "") + missing[-1]
         raise DatasetError(f"{where}: the item lacks {listed}; every line needs all seven fields.")
-    unknown = sorted(set(record) - set(FIELDS))
+    unknown = sorted(set(record) - set(FIELDS) - set(OPTIONAL_FIELDS))
     if unknown:
-        raise DatasetError(f"{where}: unknown field {unknown[0]!r}; the fields are {', '.join(FIELDS)}.")
+        raise DatasetError(
+            f"{where}: unknown field {unknown[0]!r}; the fields are {', '.join(FIELDS)} (and optionally {', '.join(OPTIONAL_FIELDS)})."
+        )
+    pair = record.get("pair", "")
+    if not isinstance(pair, str) or (pair and not _PAIR.match(pair)):
+        raise DatasetError(f"{where}: 'pair' must look like \"fr→en\" (question language → source language), got {pair!r}.")
     for name in ("id", "question", "source", "kind"):
         if not isinstance(record[name], str):
             raise DatasetError(f"{where}: {name!r} must be a string, got {type(record[name]).__name__}.")
@@ -172,6 +187,7 @@ def _item(record: Any, where: str, line: int) -> Item:
         answerable=record["answerable"],
         kind=record["kind"],
         line=line,
+        pair=pair,
     )
     _check_consistency(item, where)
     return item

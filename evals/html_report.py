@@ -16,7 +16,7 @@ from html import escape
 from evals.report import METRICS, Report, format_value
 from evals.scoring import QuestionResult
 from evals.strip_chart import COLOURS, anchor, strip_chart
-from evals.text_report import depth_notes, failure_rows, heading, kind_rows, score_rows
+from evals.text_report import depth_notes, failure_rows, heading, kind_rows, pair_rows, score_rows
 
 STYLE = """
 body { font: 15px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 72rem; padding: 0 1rem; color: #1d1d1f; }
@@ -44,6 +44,8 @@ def html_page(reports: Sequence[Report]) -> str:
     body += [f"<p>{escape(note)}</p>" for note in depth_notes(reports)]
     body.append(_bar_chart(reports))
     body += ["<h3>Right outcomes by kind of question</h3>", _table(kind_rows(reports))]
+    if pairs := pair_rows(reports):
+        body += ["<h3>Scores by language pair (question → source)</h3>", _table(pairs)]
     body += ["<h2>Every question</h2>", _legend()]
     for report in reports:
         body.append(f"<h3>{escape(report.system)}</h3>")

@@ -126,6 +126,11 @@ class Report:
     seconds: float  # wall time of the whole run, set-up excluded
     started: str  # ISO time
 
+    def pair_scores(self) -> dict[str, Scores]:
+        """The scores of each language pair ("en→en", "fr→en", ...) in dataset order; empty when items have none."""
+        pairs = list(dict.fromkeys(result.pair for result in self.results if result.pair))
+        return {pair: Scores.from_results([r for r in self.results if r.pair == pair], self.k) for pair in pairs}
+
     @property
     def failures(self) -> tuple[QuestionResult, ...]:
         """The questions with any problem (wrong outcome, support not retrieved, bad citation), in dataset order."""
@@ -140,6 +145,7 @@ class Report:
             "started": self.started,
             "seconds": round(self.seconds, 3),
             "scores": asdict(self.scores),
+            "pairs": {pair: asdict(scores) for pair, scores in self.pair_scores().items()},
             "results": [
                 {**asdict(r), "outcome": r.outcome, "problems": list(r.problems), "support_rank": r.support_rank}
                 for r in self.results

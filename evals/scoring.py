@@ -70,6 +70,7 @@ class QuestionResult:
     seconds: float
     error: str = ""
     notes: tuple[str, ...] = ()  # the system's own account of how it answered (e.g. why it abstained)
+    pair: str = ""  # the item's language pair ("fr→en"), when its dataset gives one
 
     @property
     def support_rank(self) -> int | None:
@@ -150,6 +151,7 @@ def score_question(item: Item, answer: Any, seconds: float, document_text: TextL
         ),
         seconds=seconds,
         notes=tuple(str(note) for note in getattr(answer, "notes", ()) or ()),
+        pair=item.pair,
     )
 
 
@@ -159,6 +161,7 @@ def failed_question(item: Item, error: str, seconds: float) -> QuestionResult:
         id=item.id, question=item.question, kind=item.kind, answerable=item.answerable, source=item.source,
         expected=item.answers, support=item.support, answer="", abstained=False, correct=False, words=0,
         support_first=tuple(None for _ in item.support), citations=(), passages=(), seconds=seconds, error=error,
+        pair=item.pair,
     )  # fmt: skip
 
 

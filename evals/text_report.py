@@ -60,6 +60,34 @@ def kind_rows(reports: Sequence[Report]) -> list[list[str]]:
     return rows
 
 
+PAIR_METRICS = ("hit_at_1", "hit_at_k", "mrr", "accuracy", "abstention_recall", "abstention_precision")
+
+
+def pair_rows(reports: Sequence[Report]) -> list[list[str]]:
+    """Scores per language pair ("fr→en": French question, English source), one column per system and metric.
+
+    Empty when the dataset's items name no pair.
+    """
+    pairs = [report.pair_scores() for report in reports]
+    if not pairs[0]:
+        return []
+    labels = {metric.key: metric.label.replace("@k", f"@{reports[0].k}") for metric in METRICS}
+    several = len(reports) > 1
+    rows = [["pair", "questions", *(f"{labels[key]}{f' ({r.system})' if several else ''}" for r in reports for key in PAIR_METRICS)]]
+    for pair, scores in pairs[0].items():
+        cells = [format_value(getattr(by_pair[pair], key), "share") for by_pair in pairs for key in PAIR_METRICS]
+        rows.append([pair, str(scores.questions), *cells])
+    return rows
+
+
+def _aligned(rows: list[list[str]]) -> list[str]:
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    return [
+        "  ".join([row[0].ljust(widths[0])] + [cell.rjust(width) for cell, width in zip(row[1:], widths[1:])])
+        for row in rows
+    ]
+
+
 FAILURES = ("retrieval miss", "wrong sentence picked", "wrong abstention", "false answer", "error")
 
 
@@ -75,12 +103,10 @@ def failure_rows(report: Report) -> list[list[str]]:
 
 def terminal_table(reports: Sequence[Report]) -> str:
     """The scores of every system on one dataset as aligned columns, for the terminal."""
-    rows = score_rows(reports)
-    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
-    lines = [heading(reports)]
-    for row in rows:
-        cells = [row[0].ljust(widths[0])] + [cell.rjust(width) for cell, width in zip(row[1:], widths[1:])]
-        lines.append("  ".join(cells))
+    lines = [heading(reports), *_aligned(score_rows(reports))]
+    pairs = pair_rows(reports)
+    if pairs:
+        lines += ["by language pair (question→source):", *_aligned(pairs)]
     seconds = ", ".join(f"{r.system} {r.seconds:.1f} s" for r in reports)
     lines.append(f"time to answer and score every question: {seconds}")
     return "\n".join(lines + depth_notes(reports))
@@ -112,6 +138,12 @@ def markdown(reports: Sequence[Report]) -> str:
     parts.append("| " + " | ".join(kinds[0]) + " |")
     parts.append("|---|" + "---:|" * (len(kinds[0]) - 1))
     parts.extend("| " + " | ".join(escape(cell) for cell in row) + " |" for row in kinds[1:])
+    pairs = pair_rows(reports)
+    if pairs:
+        parts += ["", "Scores by language pair (question language → source language):", ""]
+        parts.append("| " + " | ".join(escape(cell) for cell in pairs[0]) + " |")
+        parts.append("|---|" + "---:|" * (len(pairs[0]) - 1))
+        parts.extend("| " + " | ".join(escape(cell) for cell in row) + " |" for row in pairs[1:])
     for report in reports:
         parts += ["", f"## Failed questions: {report.system} ({len(report.failures)} of {report.scores.questions})", ""]
         causes = failure_rows(report)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from assistant.types import Answer, Citation
+from knowledge.language import language_name
 from knowledge.types import Document, Passage, SourceInfo
 
 MARKER = re.compile(r"\[(\d+)\]")
@@ -125,19 +126,20 @@ class Evidence:
     quote: str
     after: str
     page: int | None = None
+    language: str = ""  # "en" or "fr": the source's language, shown on the card
 
 
 def evidence_for(citation: Citation, passages: Sequence[Passage], document: Document | None) -> Evidence:
     """The citation's quote with the text around it, from its passage or else from the document."""
     text, offset = _context_source(citation, passages, document)
     if text is None:
-        return Evidence(citation.marker, citation.source, citation.title, citation.start, citation.end, "", citation.quote, "", citation.page)
+        return Evidence(citation.marker, citation.source, citation.title, citation.start, citation.end, "", citation.quote, "", citation.page, citation.language)
     local_start, local_end = citation.start - offset, citation.end - offset
     before = _trim_left(text[:local_start], CONTEXT_CHARS)
     after = _trim_right(text[local_end:], CONTEXT_CHARS)
     return Evidence(
         citation.marker, citation.source, citation.title, citation.start, citation.end,
-        before, text[local_start:local_end], after, citation.page,
+        before, text[local_start:local_end], after, citation.page, citation.language,
     )  # fmt: skip
 
 
@@ -185,6 +187,7 @@ def source_card(evidence: Evidence) -> str:
     that opens the whole document at that place (handled by the ``open_document`` event)."""
     badge = f'<span class="src-marker">{evidence.marker}</span>' if evidence.marker is not None else '<span class="src-marker near">≈</span>'
     where = [evidence.source] + ([f"page {evidence.page}"] if evidence.page else [])
+    where += [language_name(evidence.language)] if evidence.language else []  # "French": the quote is in its own language
     quote = f'<mark class="src-quote">{_text(evidence.quote)}</mark>' if evidence.quote else ""
     label = "Read it in the document" if evidence.marker is not None else "Open the document here"
     return (
