@@ -11,7 +11,7 @@ ranking). Raise a bound when the measured score rises; never lower one to let a 
 without saying why in the commit message.
 
 >>> [bound.describe() for bound in RELEASE_GATE][:1]
-['accuracy >= 0.77']
+['accuracy >= 0.791']
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from evals.report import Scores
 
 # What the release run measured when these bounds were set (see module docstring).
 MEASURED = {
-    "commit": "8a8d270",
-    "accuracy": 37 / 48,
+    "commit": "d61292d",
+    "accuracy": 38 / 48,
     "hit_at_k": 47 / 48,
     "citation_precision": 0.600,
     "quote_validity": 1.0,
@@ -57,7 +57,7 @@ class Bound:
 
 
 RELEASE_GATE: tuple[Bound, ...] = (
-    Bound("accuracy", minimum=0.770),
+    Bound("accuracy", minimum=0.791),
     Bound("hit_at_k", minimum=0.979),
     Bound("citation_precision", minimum=0.600),
     Bound("quote_validity", minimum=1.0),
