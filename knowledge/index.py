@@ -19,6 +19,7 @@ from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
+from knowledge import recovery
 from knowledge.chunking import CHUNKER_VERSION, chunk_document, embedding_text
 from knowledge.config import Settings
 from knowledge.embedding import Embedder, get_embedder
@@ -140,7 +141,8 @@ class Index:
                     time.sleep(0.2)
             self._held.depth = 1
             try:
-                yield
+                with recovery.pending(self):  # first repairs what a writer killed mid-write left
+                    yield
             finally:
                 self._held.depth = 0
                 fcntl.flock(handle, fcntl.LOCK_UN)
@@ -148,6 +150,7 @@ class Index:
     def ensure_default(self) -> None:
         """Make the index ready: the bundled release on first use, and every stored document
         chunked and embedded for this model (after a change of model or of chunker)."""
+        recovery.check(self)  # a writer died mid-write: repair before reading
         marker = self.settings.home / ".initialized"
         if not marker.exists():
             with self._writing():

@@ -179,6 +179,9 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--share", action="store_true", help="also open a public Gradio share link (off by default)")
     chat.set_defaults(run=cmd_chat)
 
+    from ui.archive_cli import add_parsers as add_archive_parsers
+
+    add_archive_parsers(commands)  # export, import
     _add_eval(commands)
     return parser
 

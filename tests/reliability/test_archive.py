@@ -1,0 +1,362 @@
+"""``pressroom export`` / ``pressroom import``: one archive of the whole index, safe to read from
+anyone, and an import that never loses the index it replaces."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import random
+import shutil
+import stat
+import time
+import warnings
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from knowledge import Index
+from knowledge.archive import (
+    JOURNAL,
+    export_archive,
+    import_archive,
+    read_archive,
+)
+from knowledge.embedding import HashingEmbedder
+from knowledge.errors import ConfigError, IngestError, StoreError
+from tests.reliability.conftest import (
+    check_invariants,
+    json_of,
+    kill_after,
+    make_corpus,
+    open_index,
+    pressroom,
+    spawn,
+    usable,
+)
+
+
+@pytest.fixture
+def filled(fake_index: Index, tmp_path: Path) -> Index:
+    """The release, five notes and one file added through the chat (kept under uploads/)."""
+    fake_index.ingest([*make_corpus(tmp_path / "notes", files=5, seed=3).values()])
+    uploads = fake_index.settings.home / "uploads"
+    uploads.mkdir(parents=True)
+    (uploads / "Memo été 2024.txt").write_text("Memo From The Board\n\nThe board met in Gao on 2 June 2024 to approve the grant.\n")
+    fake_index.ingest([uploads / "Memo été 2024.txt"])
+    return fake_index
+
+
+def other_home(tmp_path: Path, name: str = "elsewhere") -> Index:
+    return open_index(tmp_path / name)
+
+
+def test_export_then_import_elsewhere_gives_the_same_index(filled: Index, tmp_path: Path) -> None:
+    before = check_invariants(filled)
+    summary = export_archive(filled, tmp_path / "backup.zip")
+    assert (summary.documents, summary.chunks, summary.uploads) == (7, len(before.chunk_ids), 1)
+
+    target = other_home(tmp_path)
+    imported = import_archive(target, tmp_path / "backup.zip")
+    assert imported.documents == 7 and imported.backup is not None and imported.backup.is_file()
+    after = check_invariants(open_index(target.settings.home))
+    assert after == before  # same texts, same chunk ids
+    usable(open_index(target.settings.home))
+    # The uploaded file moved with the index, and its document now points at the new home's copy.
+    copy = target.settings.home / "uploads" / "Memo été 2024.txt"
+    assert copy.read_text().startswith("Memo From The Board")
+    memo = open_index(target.settings.home).get_document("memo-été-2024")
+    assert memo.path == str(copy.resolve())
+
+
+def test_vectors_are_reused_not_computed_again(filled: Index, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    export_archive(filled, tmp_path / "backup.zip")
+    target = other_home(tmp_path)
+    embedded: list[int] = []
+    original = HashingEmbedder.embed_batch
+    monkeypatch.setattr(HashingEmbedder, "embed_batch", lambda self, texts: embedded.append(len(texts)) or original(self, texts))
+    import_archive(target, tmp_path / "backup.zip")
+    assert sum(embedded) == 1  # the one probe of the vectors' length; every chunk vector came from the archive
+    query = filled.embedder.embed_query("board grant Gao")
+    assert [c.id for c, _ in target.store.query(query, 5)] == [c.id for c, _ in filled.store.query(query, 5)]
+
+
+def test_the_cli_exports_and_imports_with_confirmation(tmp_path: Path) -> None:
+    home, elsewhere = tmp_path / "home", tmp_path / "elsewhere"
+    corpus = make_corpus(tmp_path / "notes", files=3, seed=5)
+    json_of(pressroom("ingest", "--json", str(tmp_path / "notes"), home=home))
+    exported = json_of(pressroom("export", "--json", str(tmp_path / "a.zip"), home=home))
+    assert exported["documents"] == 1 + len(corpus)
+
+    again = pressroom("export", str(tmp_path / "a.zip"), home=home)
+    assert again.returncode == 1 and again.stderr.count("\n") == 1 and "already exists" in again.stderr
+    assert pressroom("export", "--force", str(tmp_path / "a.zip"), home=home).returncode == 0
+
+    unconfirmed = pressroom("import", str(tmp_path / "a.zip"), home=elsewhere)  # no terminal, no --yes
+    assert unconfirmed.returncode == 1 and "--yes" in unconfirmed.stderr and unconfirmed.stderr.count("\n") == 1
+
+    imported = json_of(pressroom("import", "--json", "--yes", str(tmp_path / "a.zip"), home=elsewhere))
+    assert imported["documents"] == 1 + len(corpus) and Path(str(imported["backup"])).is_file()
+    listed = json_of(pressroom("sources", "--json", home=elsewhere))
+    assert sorted(item["source"] for item in listed) == sorted(["iom-mali-trafficking-2023", *(Path(n).stem for n in corpus)])
+
+
+def test_the_confirmation_prompt_can_say_no(filled: Index, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from ui.cli import main
+
+    export_archive(filled, tmp_path / "a.zip")
+    monkeypatch.setenv("PRESSROOM_MODEL", "hashing")
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt: "no")
+    assert main(["import", str(tmp_path / "a.zip")]) == 1
+    assert "Nothing was changed." in capsys.readouterr().out
+
+
+def test_export_refuses_a_folder_or_a_missing_folder(filled: Index, tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="is a folder"):
+        export_archive(filled, tmp_path)
+    with pytest.raises(ConfigError, match="does not exist"):
+        export_archive(filled, tmp_path / "nowhere" / "a.zip")
+
+
+# ---- hostile and damaged archives: refused before anything is written --------------------------------
+
+
+def entries_of(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def rebuild(path: Path, entries: dict[str, bytes], extra: list[tuple[zipfile.ZipInfo | str, bytes]] = (), fix_manifest: bool = True) -> Path:
+    """A zip with ``entries`` (and ``extra`` ones), its manifest updated to match unless told not to."""
+    import hashlib
+
+    entries = dict(entries)
+    if fix_manifest:
+        manifest = json.loads(entries["manifest.json"])
+        for name, data in list(entries.items()) + [(e[0] if isinstance(e[0], str) else e[0].filename, e[1]) for e in extra]:
+            if name != "manifest.json":
+                manifest["entries"][name] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+        entries["manifest.json"] = json.dumps(manifest).encode()
+    with warnings.catch_warnings(), zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        warnings.simplefilter("ignore")  # a duplicate name is the point of one of these archives
+        for name, data in entries.items():
+            archive.writestr(name, data)
+        for info, data in extra:
+            archive.writestr(info, data)
+    return path
+
+
+def symlink_entry(name: str, target: str) -> tuple[zipfile.ZipInfo, bytes]:
+    info = zipfile.ZipInfo(name)
+    info.external_attr = (stat.S_IFLNK | 0o777) << 16
+    return info, target.encode()
+
+
+def hostile_archives(good: Path, folder: Path) -> dict[str, Path]:
+    entries = entries_of(good)
+    manifest = json.loads(entries["manifest.json"])
+    made: dict[str, Path] = {}
+
+    def make(name: str, changed: dict[str, bytes], extra: list[tuple[zipfile.ZipInfo | str, bytes]] = (), fix: bool = True) -> None:
+        made[name] = rebuild(folder / f"archive-{len(made)}.zip", {**entries, **changed}, extra, fix)
+
+    for traversal in ("../../escaped.txt", "/tmp/escaped.txt", "uploads/../../escaped.txt", "uploads/sub/escaped.txt",
+                      "uploads/..\\..\\escaped.txt", "chroma/chroma.sqlite3", "uploads/.hidden.txt"):  # fmt: skip
+        key = "traversal " + traversal
+        listed = {**manifest, "uploads": [*manifest["uploads"], traversal.split("/", 1)[-1]]}
+        make(key, {"manifest.json": json.dumps(listed).encode()}, [(traversal, b"I escaped.\n")])
+    make("symlink in uploads", {}, [symlink_entry("uploads/link.txt", "/etc/passwd")])
+    make("folder entry", {}, [(zipfile.ZipInfo("uploads/folder/"), b"")])
+    make("entry twice", {}, [("documents.jsonl", entries["documents.jsonl"])])
+    make("checksum differs", {"documents.jsonl": entries["documents.jsonl"].replace(b"Mali", b"Mars")}, fix=False)
+    make("invalid JSON line", {"documents.jsonl": entries["documents.jsonl"] + b"{not json\n"})
+    make("document with a path-like id", {"documents.jsonl": entries["documents.jsonl"].replace(b'"source":"note-000"', b'"source":"../../etc"', 1)})
+    make("document of whitespace", {"documents.jsonl": entries["documents.jsonl"] + json.dumps({"source": "blank", "text": "  \n "}).encode() + b"\n"})
+    make("count differs from manifest", {"documents.jsonl": b"\n".join(entries["documents.jsonl"].splitlines()[:-1]) + b"\n"})
+    make("vector of NaN", {"vectors.jsonl": entries["vectors.jsonl"] + b'{"key":"' + b"a" * 64 + b'","vector":"AADAfw=="}\n'})
+    make("vectors of two lengths", {"vectors.jsonl": entries["vectors.jsonl"] + b'{"key":"' + b"b" * 64 + b'","vector":"AACAPw=="}\n'})
+    made["bomb: more bytes than declared"] = rebuild(
+        folder / "bomb.zip", {**entries, "vectors.jsonl": b"0" * 20_000_000}, fix_manifest=False
+    )
+    make("other format", {"manifest.json": json.dumps({**manifest, "format": "something-else"}).encode()}, fix=False)
+    make("newer version", {"manifest.json": json.dumps({**manifest, "version": 99}).encode()}, fix=False)
+    make("manifest not JSON", {"manifest.json": b"\xff\xfe garbage"}, fix=False)
+    without = dict(entries)
+    del without["manifest.json"]
+    with zipfile.ZipFile(folder / "no-manifest.zip", "w") as archive:
+        for name, data in without.items():
+            archive.writestr(name, data)
+    made["no manifest"] = folder / "no-manifest.zip"
+    (folder / "not-a-zip.zip").write_bytes(b"PK\x03\x04 this is not really a zip")
+    made["not a zip"] = folder / "not-a-zip.zip"
+    data = good.read_bytes()
+    (folder / "truncated.zip").write_bytes(data[: len(data) // 2])
+    made["truncated"] = folder / "truncated.zip"
+    (folder / "empty.zip").write_bytes(b"")
+    made["empty file"] = folder / "empty.zip"
+    made["a folder"] = folder
+    made["missing"] = folder / "missing.zip"
+    return made
+
+
+def test_hostile_and_damaged_archives_are_refused_and_change_nothing(filled: Index, tmp_path: Path) -> None:
+    good = tmp_path / "good.zip"
+    export_archive(filled, good)
+    folder = tmp_path / "hostile"
+    folder.mkdir()
+    target = other_home(tmp_path)
+    target.ingest([*make_corpus(tmp_path / "mine", files=2, seed=8).values()])
+    before = check_invariants(target)
+    listing_before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if "hostile" not in p.parts)
+
+    for name, archive in hostile_archives(good, folder).items():
+        with pytest.raises(IngestError) as refused:
+            import_archive(target, archive)
+        message = str(refused.value)
+        assert message.count("\n") == 0 and message.endswith(".") and "Traceback" not in message, (name, message)
+        assert check_invariants(open_index(target.settings.home)) == before, name
+
+    assert not list(tmp_path.rglob("escaped.txt")) and not Path("/tmp/escaped.txt").exists()
+    listing_after = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if "hostile" not in p.parts)
+    assert listing_after == listing_before  # no file written anywhere, not even a backup
+    assert not (target.settings.home / JOURNAL).exists()
+
+
+def test_the_same_refusals_through_the_cli_are_one_line(filled: Index, tmp_path: Path) -> None:
+    good = tmp_path / "good.zip"
+    export_archive(filled, good)
+    folder = tmp_path / "hostile"
+    folder.mkdir()
+    archives = hostile_archives(good, folder)
+    for name in ("traversal ../../escaped.txt", "truncated", "bomb: more bytes than declared", "missing"):
+        result = pressroom("import", "--yes", str(archives[name]), home=tmp_path / "cli-home")
+        assert result.returncode == 1 and result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, (name, result.stderr)
+        assert "Traceback" not in result.stderr
+
+
+# ---- failures part-way: the previous index comes back ----------------------------------------------
+
+
+def test_a_failure_while_loading_restores_the_previous_index(filled: Index, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    export_archive(filled, tmp_path / "a.zip")
+    target = other_home(tmp_path)
+    target.ingest([*make_corpus(tmp_path / "mine", files=4, seed=9).values()])
+    (target.settings.home / "uploads").mkdir()
+    (target.settings.home / "uploads" / "mine.txt").write_text("Mine\n\nA file of my own that must survive.\n")
+    before = check_invariants(target)
+
+    calls = 0
+    original = Index._store_document
+
+    def disk_full_on_the_fourth(self: Index, document: object, progress: object) -> int:
+        nonlocal calls
+        calls += 1
+        if calls == 4:
+            raise OSError(28, "No space left on device")
+        return original(self, document, progress)
+
+    monkeypatch.setattr(Index, "_store_document", disk_full_on_the_fourth)
+    with pytest.raises(StoreError) as failed:
+        import_archive(target, tmp_path / "a.zip")
+    assert "No space left on device" in str(failed.value) and "previous index was restored" in str(failed.value)
+    monkeypatch.undo()
+    assert check_invariants(open_index(target.settings.home)) == before
+    assert (target.settings.home / "uploads" / "mine.txt").read_text().startswith("Mine")
+    assert not (target.settings.home / JOURNAL).exists()
+    assert not list(target.settings.home.glob(".import-uploads-*"))
+
+
+@pytest.mark.slow
+def test_an_import_killed_at_any_moment_leaves_the_old_or_the_new_index(filled: Index, tmp_path: Path) -> None:
+    """SIGKILL ``pressroom import`` at random moments: the next process finds the old index (rolled
+    back from the backup) or the new one, complete; never a mix, never an empty index."""
+    archive = tmp_path / "new.zip"
+    make_corpus(tmp_path / "new-notes", files=15, seed=21)
+    json_of(pressroom("ingest", "--json", str(tmp_path / "new-notes"), home=tmp_path / "source-home"))
+    json_of(pressroom("export", "--json", str(archive), home=tmp_path / "source-home"))
+    new = check_invariants(open_index(tmp_path / "source-home"))
+
+    template = tmp_path / "template-home"
+    make_corpus(tmp_path / "old-notes", files=6, seed=22)
+    json_of(pressroom("ingest", "--json", str(tmp_path / "old-notes"), home=template))
+    old = check_invariants(open_index(template))
+
+    started = time.monotonic()  # one import never killed: how long the whole takes
+    shutil.copytree(template, tmp_path / "unkilled")
+    json_of(pressroom("import", "--json", "--yes", str(archive), home=tmp_path / "unkilled"))
+    seconds = time.monotonic() - started
+    assert check_invariants(open_index(tmp_path / "unkilled")) == new
+
+    rng = random.Random(8)
+    outcomes: list[str] = []
+    for run in range(3):
+        home = tmp_path / f"run-{run}"
+        shutil.copytree(template, home)
+        killed = kill_after(spawn("import", "--yes", str(archive), home=home), rng.uniform(0.3, 0.95) * seconds)
+        open_index(home).sources()  # the next process to open the index repairs it
+        state = check_invariants(open_index(home))
+        assert state in (old, new), f"run {run}: the index is neither the old nor the new one"
+        assert not (home / JOURNAL).exists()
+        usable(open_index(home))
+        outcomes.append(("killed, " if killed else "finished, ") + ("old index" if state == old else "new index"))
+    assert any(outcome.startswith("killed") for outcome in outcomes), outcomes
+    log = Path(__file__).resolve().parents[1] / "artifacts" / "import-kill-runs.json"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text(json.dumps({"full_import_s": round(seconds, 2), "runs": outcomes}, indent=2))
+
+
+def test_an_interrupted_import_is_rolled_back_by_the_next_reader(filled: Index, tmp_path: Path) -> None:
+    """A kill between the point of no return and the end, at a named step."""
+    export_archive(filled, tmp_path / "a.zip")
+    home = tmp_path / "victim"
+    make_corpus(tmp_path / "old-notes", files=3, seed=4)
+    json_of(pressroom("ingest", "--json", str(tmp_path / "old-notes"), home=home))
+    old = check_invariants(open_index(home))
+    spec = "knowledge.store:ChromaStore.put_document:after:3"  # three documents of the archive loaded
+    killed = spawn("-m", "tests.reliability.killpoint", spec, "--", "import", "--yes", str(tmp_path / "a.zip"), home=home, python=True)
+    killed.communicate(timeout=120)
+    assert killed.returncode == -9 and (home / JOURNAL).exists()
+    listed = json_of(pressroom("sources", "--json", home=home))  # any command repairs first
+    assert sorted(item["source"] for item in listed) == sorted(old.texts)
+    assert check_invariants(open_index(home)) == old and not (home / JOURNAL).exists()
+
+
+def test_a_journal_without_its_backup_is_explained(fake_index: Index) -> None:
+    fake_index.ensure_default()
+    (fake_index.settings.home / JOURNAL).write_text(json.dumps({"backup": "/nonexistent/backup.zip"}))
+    (fake_index.settings.home / ".write.pending").touch()
+    with pytest.raises(StoreError, match="interrupted and its backup is missing"):
+        open_index(fake_index.settings.home).ingest([Path(os.devnull)])
+
+
+def test_archive_is_written_whole_or_not_at_all(filled: Index, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "a.zip"
+    target.write_bytes(b"an older backup")
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("knowledge.archive._stored_vectors", broken)
+    with pytest.raises(StoreError, match="No space left on device"):
+        export_archive(filled, target, overwrite=True)
+    assert target.read_bytes() == b"an older backup"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".a.zip")] == []
+
+
+def test_read_archive_reports_counts(filled: Index, tmp_path: Path) -> None:
+    export_archive(filled, tmp_path / "a.zip")
+    archive = read_archive(tmp_path / "a.zip")
+    try:
+        assert archive.documents == 7 and archive.uploads == ["Memo été 2024.txt"]
+    finally:
+        archive.zip.close()
+
+
+def test_a_bare_zip_listing_shows_plain_formats(filled: Index, tmp_path: Path) -> None:
+    export_archive(filled, tmp_path / "a.zip")
+    with zipfile.ZipFile(tmp_path / "a.zip") as archive:
+        assert sorted(archive.namelist()) == ["documents.jsonl", "manifest.json", "uploads/Memo été 2024.txt", "vectors.jsonl"]
+        first = json.loads(io.TextIOWrapper(archive.open("documents.jsonl"), encoding="utf-8").readline())
+    assert {"source", "title", "text", "path", "sha256", "pages", "added"} <= set(first)
