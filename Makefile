@@ -38,5 +38,10 @@ test: setup browser
 eval: setup
 	$(BIN)/pressroom eval
 
+# Speed and memory against floors measured in the same run (see bench/__init__.py); prints each
+# figure with its floor and ratio, writes bench/results/latest.{json,md}. BENCH_ARGS="--only warm" runs a part.
+bench: setup
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache

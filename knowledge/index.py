@@ -13,11 +13,13 @@ import fcntl
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 
 from knowledge import recovery
 from knowledge.chunking import CHUNKER_VERSION, chunk_document, embedding_text
@@ -36,6 +38,7 @@ RRF_K = 60
 EMBED_BATCH = 256  # chunks of several documents are embedded together, sorted by length
 REFRESH_LIMIT = 64  # more changed documents than this: rebuild the lexical index by chunk ids
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
+_T = TypeVar("_T")
 
 
 def bundled_path() -> Path:
@@ -82,7 +85,7 @@ class Index:
 
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
-        self.embedder = embedder or get_embedder(settings.model)
+        self.embedder: Embedder = OneThreadEmbedder(embedder or get_embedder(settings.model))
         self._held = threading.local()  # makes the write lock re-entrant within one thread
         self._caught_up = False
         self._documents: dict[str, Document] = {}  # read cache; cleared by this process's writes
@@ -410,7 +413,7 @@ class Index:
         return document
 
     def embed_query(self, text: str) -> list[float]:
-        return _cached_query_vector(self.embedder, text)
+        return self.embedder.embed_query(text)
 
     def search(self, question: str, k: int = 5) -> list[Passage]:
         """The ``k`` best passages: dense and BM25 rankings fused by reciprocal rank."""
@@ -441,9 +444,58 @@ class Index:
         return passages[:k]
 
 
+class OneThreadEmbedder(Embedder):
+    """An index's embedder as the rest of Pressroom sees it: the same model, run on one thread, queries cached.
+
+    torch (with OpenMP) keeps a team of worker threads for every thread that calls it; calls
+    from ever new threads (LangChain's runnables, a web server's pool) leave teams that compete
+    for the cores, and a query embedding then takes several times longer. Here every call runs
+    on one long-lived thread, batch by batch, so queries still get a turn during a long ingest.
+    The last 512 query vectors are kept: retrieval and the answerer embed the same question.
+    """
+
+    def __init__(self, inner: Embedder) -> None:
+        while isinstance(inner, OneThreadEmbedder):
+            inner = inner.inner
+        self.inner = inner
+        for name in dir(Embedder):  # name, batch_size, prefixes...: the settings every embedder has
+            if not name.startswith("_") and not callable(getattr(Embedder, name)):
+                setattr(self, name, getattr(inner, name))
+
+    def __getattr__(self, name: str) -> object:  # dimension, similarity_floor, the model...
+        return getattr(self.inner, name)
+
+    def warm_up(self) -> None:
+        on_model_thread(self.inner.warm_up)
+
+    def embed_batch(self, texts: Sequence[str]) -> list[list[float]]:
+        return on_model_thread(self.inner.embed_batch, texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return _cached_query_vector(self.inner, text)
+
+    def similarity(self, a: Sequence[float], b: Sequence[float]) -> float:
+        return self.inner.similarity(a, b)
+
+
+_model_thread: ThreadPoolExecutor | None = None
+_model_thread_lock = threading.Lock()
+
+
+def on_model_thread(function: Callable[..., _T], *args: object) -> _T:
+    """``function(*args)`` on the one thread that runs the embedding models."""
+    global _model_thread
+    if threading.current_thread().name.startswith("pressroom-model"):
+        return function(*args)
+    with _model_thread_lock:
+        if _model_thread is None:
+            _model_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pressroom-model")
+    return _model_thread.submit(function, *args).result()
+
+
 @lru_cache(maxsize=512)
 def _cached_query_vector(embedder: Embedder, text: str) -> list[float]:
-    return embedder.embed_query(text)
+    return on_model_thread(embedder.embed_query, text)
 
 
 def _passage(chunk: Chunk, score: float) -> Passage:

@@ -26,7 +26,7 @@ from pathlib import Path
 from knowledge.text import terms
 
 K1, B = 1.2, 0.75
-MAX_POSTINGS = 1000  # postings read per query term
+MAX_POSTINGS = 500  # postings read per query term, best first
 TYPICAL_LENGTH = 60.0  # the chunk length (in terms) that impacts are normalised to
 SCHEMA_VERSION = 2
 

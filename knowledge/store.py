@@ -175,18 +175,34 @@ class ChromaStore:
 
     def put_document(self, document: Document, chunker: str, chunks: int) -> str:
         """Store (or replace) a document's text and facts; returns its ``DocumentRecord.version``."""
-        meta = {
-            "title": document.title,
-            "path": document.path,
-            "sha256": document.sha256,
-            "added": document.added,
-            "pages": json.dumps(list(document.page_starts)),
-            "chunker": chunker,
-            "chunks": chunks,
-        }
-        # Chroma wants a vector for every record; documents are looked up by id only.
-        self._documents.upsert(ids=[document.source], embeddings=[[1.0]], documents=[document.text], metadatas=[meta])
-        return self._record(document.source, meta).version
+        return self.put_documents([(document, chunker, chunks)])[0]
+
+    def put_documents(self, items: Sequence[tuple[Document, str, int]]) -> list[str]:
+        """``put_document`` for many ``(document, chunker, chunks)`` at once, in as few calls as Chroma allows."""
+        versions = []
+        for offset in range(0, len(items), self.max_batch):
+            batch = items[offset : offset + self.max_batch]
+            metas = [
+                {
+                    "title": document.title,
+                    "path": document.path,
+                    "sha256": document.sha256,
+                    "added": document.added,
+                    "pages": json.dumps(list(document.page_starts)),
+                    "chunker": chunker,
+                    "chunks": chunks,
+                }
+                for document, chunker, chunks in batch
+            ]
+            # Chroma wants a vector for every record; documents are looked up by id only.
+            self._documents.upsert(
+                ids=[document.source for document, _, _ in batch],
+                embeddings=[[1.0]] * len(batch),
+                documents=[document.text for document, _, _ in batch],
+                metadatas=metas,  # type: ignore[arg-type]
+            )
+            versions += [self._record(document.source, meta).version for (document, _, _), meta in zip(batch, metas)]
+        return versions
 
     def delete_document(self, source: str) -> None:
         self._documents.delete(ids=[source])

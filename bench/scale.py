@@ -1,0 +1,113 @@
+"""Warm ``ask()`` as the archive grows: 1k, 10k and 100k chunks in one index, filled step by step.
+
+The release is indexed as usual; synthetic documents (``bench.corpus``) are added around it,
+chunked by the real chunker and written through the store and the lexical index like ingest
+writes them, but with precomputed vectors: each chunk gets the real embedding of one of 256
+synthetic passages plus noise, so that the vectors cluster like real ones without the hours it
+would take to embed 100k chunks on a laptop CPU. Questions are embedded by the real model.
+
+At every size: ``ask()`` and retrieval alone (``Index.search``) against the floor of one query
+embedding plus one Chroma top-k query on the collection of that size. The growth figures compare
+100k with 1k (target: at most twice).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bench import corpus
+from bench.figures import Figure, interleaved, ms
+from bench.ingest import _encode
+from bench.warm import WARM_UP, floor_function, model_of, questions
+from knowledge import Index, Settings
+from knowledge.chunking import CHUNKER_VERSION, chunk_document, embedding_text
+from knowledge.embedding import Embedder
+from knowledge.index import _cached_query_vector, on_model_thread
+from knowledge.types import Document
+
+SIZES = (1_000, 10_000, 100_000)
+CENTRES = 256
+NOISE = 0.6
+
+
+def centres(model: Any) -> np.ndarray:
+    """Real embeddings of synthetic passages, around which the synthetic chunks' vectors lie."""
+    texts = [doc.text for doc in corpus.documents(CENTRES, seed=99, paragraphs=(1, 1), prefix="centre")]
+    return np.asarray(on_model_thread(_encode, model, texts, 32), dtype=np.float32)
+
+
+def add_documents(index: Index, docs: list[corpus.SyntheticDocument], points: np.ndarray, rng: np.random.Generator) -> int:
+    """Write synthetic documents as ingest would, with precomputed vectors; returns the chunks added."""
+    items, chunks = [], []
+    for doc in docs:
+        sha = hashlib.sha256(doc.text.encode()).hexdigest()
+        document = Document(doc.name, doc.title, doc.text, f"synthetic/{doc.name}.txt", sha, (), "2026-01-01T00:00:00+00:00")
+        cut = chunk_document(document)
+        items.append((document, CHUNKER_VERSION, len(cut)))
+        chunks += cut
+    picks = np.frombuffer(b"".join(bytes.fromhex(c.id[:4]) for c in chunks), dtype=">u2") % len(points)
+    vectors = points[picks] + NOISE * rng.standard_normal((len(chunks), points.shape[1]), dtype=np.float32) / np.sqrt(points.shape[1])
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    index.store.add_chunks(chunks, vectors)
+    versions = index.store.put_documents(items)
+    index.lexical.add((chunk.id, chunk.source, embedding_text(chunk)) for chunk in chunks)
+    index.lexical.set_versions({document.source: version for (document, _, _), version in zip(items, versions)})
+    return len(chunks)
+
+
+def run(work: Path, embedder: Embedder, sizes: tuple[int, ...] = SIZES, count: int = 40) -> list[Figure]:
+    from assistant import ask
+
+    index = Index(Settings(home=work / "scale"), embedder=embedder)
+    index.ensure_default()
+    model = model_of(embedder)
+    points = centres(model)
+    rng = np.random.default_rng(0)
+    asked = questions(count)
+    figures: list[Figure] = []
+    measured: dict[int, dict[str, float]] = {}
+    total, seed = index.store.chunk_count(), 0
+    for size in sizes:
+        start = time.perf_counter()
+        while total < size:
+            wanted = max(1, min(600, (size - total) // 3))
+            total += add_documents(index, corpus.documents(wanted, seed=seed, prefix="scale"), points, rng)
+            seed += 1
+        revision = index.store.bump_revision()  # as ingest does when it finishes
+        index.lexical.set_revision(revision)
+        build = time.perf_counter() - start
+        _cached_query_vector.cache_clear()  # every size embeds its questions afresh
+        floor = floor_function(model, index.store._chunks)
+        for question in WARM_UP:
+            ask(question, index=index)
+            floor(question)
+        subject, base = interleaved(asked, lambda q: ask(q, index=index), floor)
+        _cached_query_vector.cache_clear()
+        searched, base2 = interleaved(asked, lambda q: index.search(q), floor)
+        label = f"{total:,} chunks"
+        measured[size] = {"ask50": ms(subject, 50), "ask95": ms(subject, 95), "search50": ms(searched, 50)}
+        for q in (50, 95):
+            figures.append(
+                Figure(
+                    f"warm ask() at {label} p{q}", ms(subject, q), "ms", ms(base, q), f"embed + Chroma top-5 at {label}, p{q}", "",
+                    f"{len(asked)} questions; {build:.0f} s to add this step",
+                )
+            )  # fmt: skip
+        figures.append(
+            Figure(f"retrieval alone at {label} p50", ms(searched, 50), "ms", ms(base2, 50), f"embed + Chroma top-5 at {label}, p50")
+        )
+    low, high = min(sizes), max(sizes)
+    if low != high:
+        for key, name in (("ask50", "warm ask() p50"), ("ask95", "warm ask() p95"), ("search50", "retrieval alone p50")):
+            figures.append(
+                Figure(
+                    f"growth of {name}, {high:,} vs {low:,} chunks", measured[high][key], "ms", measured[low][key],
+                    f"the same at {low:,} chunks", "<= 2",
+                )
+            )  # fmt: skip
+    return figures

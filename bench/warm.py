@@ -1,0 +1,110 @@
+"""Warm ``ask()`` on the release, and the textbook LangChain recipe on the same questions.
+
+The floor of one question is what no answer can avoid: one query embedding (the bare
+sentence-transformers ``encode``) plus one Chroma top-k query. Each question is timed once
+through ``ask()`` and once through the floor, alternately, after a warm-up on other questions.
+The floor's ``encode`` runs on the thread Pressroom runs its model on (``on_model_thread``):
+torch keeps busy worker threads per calling thread, and two such teams on two cores would slow
+whichever ran second, which is a fact about the benchmark, not about either side.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from bench.figures import Figure, interleaved, ms
+from knowledge import Index, Settings
+from knowledge.embedding import Embedder
+from knowledge.index import on_model_thread
+
+K = 5
+# Six more questions about the release, so that there are 100 with the evaluation sets.
+EXTRA_QUESTIONS = [
+    "Which minister chaired the ceremony in Bamako?",
+    "What does the acronym CNCLTP/PA stand for?",
+    "When does the previous five-year action plan expire?",
+    "Which two United Nations agencies supported the drafting of the plan?",
+    "What are the priority areas of the fight against trafficking in persons?",
+    "Since when has IOM had a presence in West and Central Africa?",
+]
+WARM_UP = [
+    "What is the plan about?",
+    "Who supported the plan?",
+    "Where was the ceremony held?",
+    "What is IOM?",
+    "Who drafted the document?",
+    "What will the plan take over from?",
+    "What did the minister say?",
+    "Which office is UNODC?",
+]
+
+
+def questions(count: int = 100) -> list[str]:
+    """The release questions of the evaluation sets, then the extra ones: ``count`` distinct questions."""
+    folder = Path(str(resources.files("evals") / "data"))
+    found: list[str] = []
+    for name in ("release.jsonl", "release-dev.jsonl"):
+        path = folder / name
+        if path.exists():
+            found += [json.loads(line)["question"] for line in path.read_text().splitlines() if line.strip()]
+    found = list(dict.fromkeys(found + EXTRA_QUESTIONS))
+    return found[:count]
+
+
+def model_of(embedder: Embedder) -> Any:
+    """The bare sentence-transformers model behind the project's embedder (loaded)."""
+    embedder.warm_up()
+    return embedder._model  # type: ignore[attr-defined]
+
+
+def floor_function(model: Any, collection: Any, k: int = K, thread: bool = True) -> Callable[[str], object]:
+    """One query embedding plus one Chroma top-k query, nothing else (the encode on the model thread)."""
+
+    def encode(question: str) -> Any:
+        return model.encode([question], normalize_embeddings=True, show_progress_bar=False)
+
+    def floor(question: str) -> object:
+        vector = on_model_thread(encode, question) if thread else encode(question)
+        return collection.query(query_embeddings=vector, n_results=k, include=["documents", "metadatas", "distances"])
+
+    return floor
+
+
+def latency_figures(label: str, subject_times: list[float], floor_times: list[float], target: str, note: str = "") -> list[Figure]:
+    return [
+        Figure(f"{label} p{q}", ms(subject_times, q), "ms", ms(floor_times, q), f"embed + Chroma top-{K}, p{q}", target, note)
+        for q in (50, 95)
+    ]
+
+
+def run(work: Path, embedder: Embedder, count: int = 100) -> list[Figure]:
+    from assistant import ask
+    from evals.baseline import LangChainBaseline
+
+    index = Index(Settings(home=work / "release"), embedder=embedder)
+    index.ensure_default()
+    model = model_of(embedder)
+    asked = questions(count)
+    for question in WARM_UP:
+        ask(question, index=index)
+    floor = floor_function(model, index.store._chunks)
+    for question in WARM_UP:
+        floor(question)
+    subject, base = interleaved(asked, lambda q: ask(q, index=index), floor)
+    figures = latency_figures(
+        "warm ask() on the release", subject, base, "<= 1.5", f"{len(asked)} questions, {index.store.chunk_count()} chunks"
+    )
+
+    documents = [index.get_document(source.source) for source in index.sources()]
+    with LangChainBaseline(documents, embedder, folder=work) as recipe:
+        recipe_floor = floor_function(model, recipe._store._collection, k=4, thread=False)  # it runs where it is called
+        for question in WARM_UP:
+            recipe(question)
+            recipe_floor(question)
+        subject, base = interleaved(asked, recipe, recipe_floor)
+    figures += latency_figures("warm textbook LangChain recipe", subject, base, "", "same questions; floor on its own collection")
+    return figures
