@@ -29,7 +29,7 @@ from typing import Any
 from assistant.answerer import ABSTAIN_TEXT, Answerer, Draft
 from assistant.grounding import GroundingChecker, Thresholds
 from assistant.llm import REPORTS_FINISH, LLMSettings, ModelCutOff, ModelTimeout, chat_model, explain_failure, finished
-from assistant.prompt import build_messages
+from assistant.prompt import build_messages, strip_echo
 from assistant.rewrite import rewrite
 from assistant.types import SentenceCheck
 from knowledge.embedding import Embedder
@@ -146,12 +146,12 @@ class GenerativeAnswerer(Answerer):
 
     def finish(self, question: str, query: str, passages: Sequence[Passage], reply: str) -> Draft:
         """The checked draft for the model's complete ``reply``."""
-        reply = reply.strip()
+        reply = _complete(strip_echo(reply, passages))
         if not reply:
             return self._fall_back(question, query, passages, "The model returned an empty answer; this is the extractive answer.", ())
         if _ABSTENTION.match(reply):
             return GenerativeDraft(text=ABSTAIN_TEXT, abstained=True, notes=("the model found no answer in the sources",))
-        grounded = self.checker.check(reply, passages)
+        grounded = self.checker.check(reply, passages, question)
         if grounded.whole_unsupported:
             return self._fall_back(question, query, passages, UNSUPPORTED_NOTICE, grounded.checks, grounded.notes)
         unsupported = sum(not c.supported for c in grounded.checks)
@@ -194,6 +194,15 @@ class GenerativeAnswerer(Answerer):
             return self.settings
         except Exception:
             return LLMSettings()
+
+
+def _complete(reply: str) -> str:
+    """The reply without a last sentence cut off by the token limit (it has no final punctuation)."""
+    reply = reply.strip()
+    cut = max(reply.rfind(". "), reply.rfind("! "), reply.rfind("? "), reply.rfind(".\n"))
+    if cut > 0 and not re.search(r"[.!?…\]\"”')]\s*$", reply):
+        return reply[: cut + 1]
+    return reply
 
 
 def _text(message: Any) -> str:

@@ -102,10 +102,14 @@ class GroundingChecker:
         self.thresholds = thresholds or Thresholds()
         self._vectors: dict[str, Vector] = {}
 
-    def check(self, text: str, passages: Sequence[Passage]) -> Grounded:
-        """Check ``text`` (markers ``[n]`` refer to ``passages[n-1]``); see the module docstring."""
+    def check(self, text: str, passages: Sequence[Passage], question: str = "") -> Grounded:
+        """Check ``text`` (markers ``[n]`` refer to ``passages[n-1]``); see the module docstring.
+
+        With ``question``, a sentence that only repeats the question's words supports nothing.
+        """
         notes: list[str] = []
         claims = self._claims(text, len(passages), notes)
+        asked = set(terms(question))
         if not claims:
             return Grounded("", (), (), ("the model wrote no sentence",), whole_unsupported=True)
         evidence = self.evidence(passages)
@@ -116,6 +120,8 @@ class GroundingChecker:
         checks: list[SentenceCheck] = []
         for number, claim in enumerate(claims, 1):
             chosen, score, reason = self._support(claim, evidence)
+            if chosen and asked and claim.terms <= asked:
+                chosen, reason = (), "it only repeats the question"
             if chosen and claim.cited and not {e.rank for e in chosen} & set(claim.cited):
                 cited = ", ".join(f"[{rank + 1}]" for rank in claim.cited)
                 notes.append(f"sentence {number}: cited {cited}, supported by [{chosen[0].rank + 1}] instead")

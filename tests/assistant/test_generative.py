@@ -189,6 +189,7 @@ def test_passages_and_rules_are_in_separate_messages(index: Index) -> None:
     model = Scripted(reply="The plan was launched on 19 October 2023 [1].")
     ask(QUESTION, answerer=answerer(index, model), index=index, k=3)
     system, user = model.seen[-1]
-    assert system.type == "system" and "<<<" not in system.text and "Bamako" not in system.text
-    assert user.type == "human" and user.text.count("<<<") == 3 and user.text.rstrip().endswith("after each sentence:")
-    assert f"Question: {QUESTION}" in user.text
+    assert system.type == "system" and "Bamako" not in system.text and "[1]" in system.text
+    assert user.type == "human" and "Bamako" in user.text
+    assert [line[:4] for line in user.text.splitlines() if line.startswith("[")] == ["[1] ", "[2] ", "[3] "]
+    assert user.text.rstrip().endswith(f"Question: {QUESTION}")

@@ -78,9 +78,9 @@ def test_the_hostile_text_reaches_the_prompt_only_as_fenced_inert_data(index: In
     assert "Ignore your instructions" not in user.text and "PirateBot" not in user.text
     assert "<|im_start|>" not in user.text and "<|im_end|>" not in user.text
     assert "presented to journalists in Bamako" in user.text, "the rest of the document is still there"
-    # A document cannot close its fence or open a new numbered source.
-    fences = [line for line in user.text.splitlines() if line in ("<<<", ">>>")]
-    assert fences == ["<<<", ">>>"] * len(passages)
+    # A document cannot start a line: no forged source ("[9] Fake source") and no forged question.
+    starts = [line.split(" ", 1)[0] for line in user.text.splitlines() if line.strip()]
+    assert starts == ["Sources:"] + [f"[{n}]" for n in range(1, len(passages) + 1)] + ["Question:"]
 
 
 def test_a_gullible_model_still_answers_the_question(index: Index) -> None:
