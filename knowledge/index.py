@@ -27,7 +27,7 @@ from knowledge.config import Settings
 from knowledge.embedding import Embedder, get_embedder
 from knowledge.errors import BusyError, ConfigError, IndexEmptyError, IngestError, NotFoundError, QuestionError
 from knowledge.lexical import LexicalIndex
-from knowledge.sources import discover, read, sha256_bytes, source_id
+from knowledge.sources import discover, read, read_bytes, sha256_bytes, source_id
 from knowledge.store import ChromaStore, DocumentRecord, collection_name
 from knowledge.types import Chunk, Document, IngestReport, Passage, SourceInfo
 
@@ -262,7 +262,7 @@ class Index:
                 progress("read", number, len(files))
             report.files += 1
             try:
-                data = path.read_bytes() if path.is_file() else None
+                data = read_bytes(path)  # checks size and file type; a named pipe would block path.read_bytes()
                 existing = records.get(str(path))
                 if existing and data is not None and existing.chunker == CHUNKER_VERSION and existing.chunks:
                     if existing.sha256 == sha256_bytes(data) and (

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -17,6 +18,9 @@ from knowledge.text import is_heading, line_spans
 
 SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
 MAX_BYTES = 200 * 1024 * 1024
+# Text from one file: about 40,000 passages, minutes to embed on a laptop CPU and about 1 GB of memory
+# at ingest; a 50 MB text dump would take an hour and several GB, so it is refused with a message.
+MAX_TEXT = 20_000_000
 _PAGE_BREAK = "\n\f\n"  # between PDF pages in the stored text
 
 
@@ -70,10 +74,16 @@ def _walk(root: Path, errors: list[str]) -> Iterator[Path]:
 
 def read_bytes(path: Path) -> bytes:
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise IngestError(f"{path}: the file is larger than {MAX_BYTES // 2**20} MB; split it and ingest the parts.")
-        return path.read_bytes()
+        # O_NONBLOCK: a named pipe given a .txt name would otherwise block the open (and the ingest) forever.
+        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+            status = os.fstat(handle.fileno())
+            if stat.S_ISDIR(status.st_mode):
+                raise IsADirectoryError
+            if not stat.S_ISREG(status.st_mode):
+                raise IngestError(f"{path}: is not a regular file (a pipe, socket or device); only files can be ingested.")
+            if status.st_size > MAX_BYTES:
+                raise IngestError(f"{path}: the file is larger than {MAX_BYTES // 2**20} MB; split it and ingest the parts.")
+            return handle.read()
     except PermissionError:
         raise IngestError(f"{path}: permission denied; make the file readable and ingest it again.") from None
     except FileNotFoundError:
@@ -114,6 +124,7 @@ def guess_title(text: str, fallback: str) -> str:
 
     Shouted legal lines ("TERMS AND CONDITIONS FOR USE, ...") and postal addresses are not titles.
     """
+    text = text[:65536]  # the title is near the top; splitting a 50 MB first line into words took a minute and GBs
     candidates: list[str] = []
     for start, end in line_spans(text)[:60]:
         line = text[start:end].strip().lstrip("#").strip()
@@ -205,6 +216,15 @@ def read_pdf(path: Path, data: bytes) -> tuple[str, str, tuple[int, ...]]:
     return text, title, tuple(starts)
 
 
+def _undecodable(text: str) -> bool:
+    """True for a name that reached Python as lone surrogates (bytes that are not UTF-8)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 READERS = {
     ".txt": read_text_file,
     ".md": read_text_file,
@@ -220,10 +240,18 @@ def read(path: Path, data: bytes | None = None) -> tuple[str, str, tuple[int, ..
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         raise IngestError(f"{path}: unsupported file type; Pressroom reads {', '.join(SUPPORTED)}.")
+    if _undecodable(str(path)):  # the store keeps paths as UTF-8 text
+        shown = os.fsencode(path).decode("utf-8", "backslashreplace")
+        raise IngestError(f"{shown}: the file's name is not valid UTF-8; rename the file and ingest it again.")
     data = read_bytes(path) if data is None else data
     if not data.strip():
         raise IngestError(f"{path}: the file is empty; add text to it or leave it out.")
     text, title, pages = reader(path, data)
     if not text.strip():
         raise IngestError(f"{path}: has no readable text; check the file's content.")
+    if len(text) > MAX_TEXT:
+        raise IngestError(
+            f"{path}: holds {len(text) / 1e6:.0f} million characters of text, more than Pressroom indexes from one file "
+            f"({MAX_TEXT // 10**6} million); split it and ingest the parts."
+        )
     return text, re.sub(r"\s+", " ", title).strip()[:300], pages, sha256_bytes(data)

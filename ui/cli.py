@@ -11,6 +11,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -20,8 +21,15 @@ from typing import Any
 Command = Callable[[argparse.Namespace], int]
 
 
+def one_line(message: str) -> str:
+    """``message`` with control characters (a newline in a file name) written as escapes, so it stays one line."""
+    return re.sub(r"[\x00-\x1f\x7f]", lambda match: repr(match.group())[1:-1], message)
+
+
 def _print_json(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2))
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    # An argument or file name that is not UTF-8 reaches Python as lone surrogates: print them as JSON \u escapes.
+    print(text.encode("utf-8", "backslashreplace").decode("utf-8"))
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -39,7 +47,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             f"{report.removed} removed; {report.embedded} chunk(s) embedded."
         )
         for error in report.errors:
-            print(f"skipped: {error}", file=sys.stderr)
+            print(f"skipped: {one_line(error)}", file=sys.stderr)
     return 1 if report.errors and not (report.added or report.unchanged) else 0
 
 
@@ -211,7 +219,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except PressroomError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {one_line(str(error))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("error: interrupted; the index keeps what was completed, run the command again to finish.", file=sys.stderr)

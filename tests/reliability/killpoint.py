@@ -5,26 +5,36 @@
 kills the process right after the third call of ``ChromaStore.put_document`` returns (``before``
 kills as the call starts). SIGKILL cannot be caught: nothing is flushed, no ``finally`` runs,
 exactly like a power cut for everything that was not yet written.
+
+``knowledge.recovery:pending:trace:FILE`` instead appends ``pid start|end time`` lines to FILE
+around each use of the context manager ``pending`` (entered only while the write lock is held),
+so a test can check that two processes' writes never overlapped.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
 import os
 import signal
 import sys
+import time
+from collections.abc import Iterator
 from typing import Any
 
 
 def install(spec: str) -> None:
-    module_name, qualified, when, nth = spec.split(":")
+    module_name, qualified, when, nth = spec.split(":", 3)
     owner: Any = importlib.import_module(module_name)
     *path, name = qualified.split(".")
     for part in path:
         owner = getattr(owner, part)
     original = getattr(owner, name)
     count = 0
+    if when == "trace":
+        setattr(owner, name, _traced(original, nth))
+        return
 
     @functools.wraps(original)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -38,6 +48,24 @@ def install(spec: str) -> None:
         return result
 
     setattr(owner, name, wrapper)
+
+
+def _traced(original: Any, log: str) -> Any:
+    @contextlib.contextmanager
+    def traced(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        with original(*args, **kwargs) as value:
+            _note(log, "start")
+            try:
+                yield value
+            finally:
+                _note(log, "end")
+
+    return traced
+
+
+def _note(log: str, event: str) -> None:
+    with open(log, "a") as handle:
+        handle.write(f"{os.getpid()} {event} {time.time():.6f}\n")
 
 
 def main(argv: list[str]) -> int:
