@@ -361,7 +361,8 @@ def explain_failure(error: BaseException, settings: LLMSettings) -> str:
         return f"{where[0].upper()}{where[1:]} does not serve the model {settings.model!r}: check PRESSROOM_LLM_MODEL; {instead}."
     if names & _DOWN:
         return f"{where[0].upper()}{where[1:]} cannot be reached: start it or check PRESSROOM_LLM_URL; {instead}."
-    return f"{where[0].upper()}{where[1:]} failed ({type(error).__name__}: {str(error)[:200]}); {instead}."
+    detail = " ".join(str(error).split())[:200]
+    return f"{where[0].upper()}{where[1:]} failed ({type(error).__name__}: {detail}); {instead}."
 
 
 def _cause_names(error: BaseException) -> set[str]:

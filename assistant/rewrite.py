@@ -52,7 +52,7 @@ def _ask(model: Any, messages: list[object], timeout: float) -> str:
     """The model's reply, cleaned to one line; empty when it fails or takes longer than ``timeout``."""
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="pressroom-rewrite")
     try:
-        reply = pool.submit(model.invoke, messages).result(timeout=timeout)
+        reply = pool.submit(model.invoke, messages, stop=["\n"]).result(timeout=timeout)
     except Exception:  # a slow or failing model leaves the rule-based rewrite
         return ""
     finally:

@@ -80,3 +80,11 @@ def test_a_document_that_gives_orders_does_not_steer_the_bundled_model(real_inde
     assert not any(word in answer.notice for word in UNSUPPORTED_OR_FAILED), answer.notice
     assert not any("BANANARAMA" in c.quote.upper() for c in answer.citations)
     check_citations(answer, real_index)
+
+
+def test_a_follow_up_with_the_bundled_model(shared_real_index: Index) -> None:
+    history = [("When was the National Action Plan launched?", "On 19 October 2023 [1].")]
+    answer = ask("Who chaired it?", history=history, answerer="llm", index=shared_real_index)
+    assert not any(word in answer.notice for word in UNSUPPORTED_OR_FAILED), answer.notice
+    assert any("KASSOGUE" in passage.text for passage in answer.passages), "the rewrite kept the follow-up on the launch"
+    check_citations(answer, shared_real_index)
