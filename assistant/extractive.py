@@ -2,8 +2,10 @@
 
 Each candidate sentence is scored on three kinds of evidence:
 
-- meaning: cosine similarity of sentence and question embeddings (the same model as retrieval);
-- words: the share of the question's search terms the sentence (or its passage) contains;
+- meaning: similarity of sentence and question embeddings (the same model as retrieval), on the
+  model's own scale (``Embedder.similarity``);
+- words: the share of the question's search terms the sentence (or its passage) contains; for a
+  sentence in another language than the question, whose words cannot match, its meaning instead;
 - kind: whether it holds what the question asks for (a date for "when", a number for "how many").
 
 It abstains when no sentence is good enough, or when none holds the kind of answer asked for.
@@ -19,6 +21,7 @@ from functools import lru_cache
 from assistant.answerer import Answerer, Draft, Quote
 from assistant.question import Expect, expected, focus_terms, kind_strength
 from knowledge.embedding import Embedder
+from knowledge.language import detect_language
 from knowledge.text import Unit, terms, units
 from knowledge.types import Document, Passage
 
@@ -87,7 +90,8 @@ class ExtractiveAnswerer(Answerer):
             return self.abstain("no sentence in the retrieved passages")
         scored = self.score(query, kind, candidates, passages)
         best = scored[0]
-        unknown = self.unknown_share(query)
+        # Words of a question asked in another language than the answer's are unknown to its documents.
+        unknown = self.unknown_share(query) if detect_language(best.text) == detect_language(query) else 0.0
         confidence = best.score - self.weights.unknown * unknown
         if confidence < self.weights.threshold:
             return self.abstain(f"confidence {confidence:.2f} < {self.weights.threshold:.2f} (unknown terms {unknown:.2f})")
@@ -141,14 +145,17 @@ class ExtractiveAnswerer(Answerer):
         wanted = set(focus_terms(query))
         context = {rank: set(terms(f"{p.title} {p.heading}")) for rank, p in enumerate(passages)}
         w = self.weights
+        asked_in = detect_language(query)
         scored = []
         for candidate, vector in zip(candidates, vectors):
-            meaning = sum(a * b for a, b in zip(query_vector, vector))
+            meaning = self.embedder.similarity(query_vector, vector)
             # A quotation is judged together with the sentence that names its speaker.
             text = f"{candidate.text} {candidate.closing[2]}" if candidate.closing else candidate.text
             own = set(terms(text))
             titled = context[candidate.passage_rank] - own
             words = (len(wanted & own) + 0.3 * len(wanted & titled)) / len(wanted) if wanted else 0.0
+            if detect_language(text) != asked_in:  # a translation shares names and numbers, not words
+                words = max(words, meaning)
             strength = kind_strength(text, kind, query)
             score = (
                 w.meaning * meaning

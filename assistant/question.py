@@ -90,7 +90,9 @@ PERSON_NAME = re.compile(
 
 _ABBREVIATION_QUESTION = re.compile(
     r"(?:does|do|is)\s+(?:the\s+)?(?:abbreviation\s+|acronym\s+)?([A-Z][\w/-]*[A-Z])\s+(?:stand for|mean|short for)|"
-    r"full (?:name|form) of (?:the\s+)?([A-Z][\w/-]*[A-Z])\b|([A-Z][\w/-]*[A-Z]) (?:est|signifie) l",
+    r"full (?:name|form) of (?:the\s+)?([A-Z][\w/-]*[A-Z])\b|([A-Z][\w/-]*[A-Z]) (?:est|signifie) l|"
+    r"(?:signifie|veut dire|désigne)\s+(?:le sigle\s+|l['’]acronyme\s+|l['’]abréviation\s+)?(?:l['’])?([A-Z][\w/-]*[A-Z])\b|"
+    r"(?:sigle|acronyme|abréviation)\s+([A-Z][\w/-]*[A-Z])\s+(?:signifie|veut dire|désigne)",
 )
 
 
@@ -133,7 +135,7 @@ def expected(question: str) -> Expect:
         q,
     ):
         return Expect.MONEY
-    if re.search(r"\b(how many|how much|combien|what number|what percentage|what share)\b", q):
+    if re.search(r"\b(how many|how much|combien|what number|what percentage|what share|how old|quel age)\b", q):
         return Expect.NUMBER
     if re.search(r"\b(when|(what|which) (date|day|year|month)|quand|quelle date|quel jour|quelle annee|en quelle)\b", q):
         return Expect.DATE
@@ -143,7 +145,11 @@ def expected(question: str) -> Expect:
         rf"\b(which|what|quel|quelle)\s+(?:\w+\s+){{0,3}}?({_PERSON_NOUNS})\b", q
     ):
         return Expect.PERSON
-    if re.search(r"^\s*(where|ou)\b|\b(which city|what city|which country|what country|in what place|which town)\b", q):
+    if re.search(
+        r"^\s*(where|ou)\b|\b(which city|what city|which country|what country|in what place|which town|"
+        r"quelle ville|quel pays|quel lieu|quel endroit|quelle localite)\b",
+        q,
+    ):
         return Expect.PLACE
     return Expect.ANY
 

@@ -73,6 +73,15 @@ def test_a_question_finds_its_answer_in_the_other_language(e5: Embedder) -> None
         assert min(scores[:2]) > max(scores[2:]), (question, scores)
 
 
+def test_similarity_puts_e5_on_the_scale_of_other_models(e5: Embedder) -> None:
+    question = e5.embed_query("When was the plan launched?")
+    answer, unrelated = e5.embed_documents(["The plan was launched on 19 October 2023.", "Bananas are rich in potassium."])
+    assert _cosine(question, unrelated) > 0.6  # raw e5 cosines of unrelated texts are high...
+    assert e5.similarity(question, unrelated) < 0.3  # ...and rescaled they are low, as with other models
+    assert e5.similarity(question, answer) > 0.4
+    assert e5.similarity(answer, answer) == pytest.approx(1.0)
+
+
 def test_bad_settings_say_what_to_fix() -> None:
     from knowledge.errors import ConfigError
 
@@ -120,6 +129,8 @@ def test_an_english_release_answers_a_french_question(tmp_path: Path, e5: Embedd
     answer = ask("Quand le plan d’action a-t-il été lancé ?", index=index)
     assert answer.language == "fr"
     assert any("19 October 2023" in passage.text for passage in answer.passages[:3])
+    assert not answer.abstained and "19 October 2023" in answer.text  # quoted as written, in English
+    assert answer.source_languages == ("en",)
     for citation in answer.citations:
         assert index.get_document(citation.source).text[citation.start : citation.end] == citation.quote
         assert citation.language == "en"
