@@ -31,7 +31,7 @@ def _generative(index: Index) -> Answerer:
 
 # Answerer names a user can choose; each maker builds one for an index.
 ANSWERERS: dict[str, Callable[[Index], Answerer]] = {
-    "extractive": lambda index: ExtractiveAnswerer(index.embedder, index.document_of, index.lexical.known),
+    "extractive": lambda index: ExtractiveAnswerer(index.embedder, index.document_of, index.lexical.frequencies),
     "llm": _generative,  # a chat model (PRESSROOM_LLM: local | openai | ollama), grounded, extractive fallback
 }
 

@@ -23,12 +23,13 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
-from knowledge.text import terms
+from knowledge.text import ANALYZER_VERSION, terms
 
 K1, B = 1.2, 0.75
 MAX_POSTINGS = 500  # postings read per query term, best first
 TYPICAL_LENGTH = 60.0  # the chunk length (in terms) that impacts are normalised to
-SCHEMA_VERSION = 2
+# The tables' layout and the way text becomes terms: a change to either makes an old file stale.
+SCHEMA_VERSION = 2 * 1000 + ANALYZER_VERSION
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS chunks (
@@ -228,16 +229,21 @@ class LexicalIndex:
 
     # ---- reading ------------------------------------------------------------------------
 
+    def frequencies(self, words: Iterable[str]) -> tuple[int, dict[str, int]]:
+        """The number of chunks, and how many chunks hold each of ``words`` (words in none are left out)."""
+        wanted = list(set(words))
+        with self._lock:
+            count = self._stats()[0]
+            if not wanted:
+                return count, {}
+            rows = self._db.execute(
+                f"SELECT term, df FROM terms WHERE df > 0 AND term IN ({','.join('?' * len(wanted))})", wanted
+            ).fetchall()
+        return count, {term: int(df) for term, df in rows}
+
     def known(self, words: Iterable[str]) -> set[str]:
         """The search terms among ``words`` that occur somewhere in the index."""
-        wanted = list(set(words))
-        if not wanted:
-            return set()
-        with self._lock:
-            rows = self._db.execute(
-                f"SELECT term FROM terms WHERE df > 0 AND term IN ({','.join('?' * len(wanted))})", wanted
-            ).fetchall()
-        return {row[0] for row in rows}
+        return set(self.frequencies(words)[1])
 
     def search(self, query: str, n: int = 20) -> list[tuple[str, float]]:
         """The ``n`` best chunks for ``query`` as ``(chunk_id, bm25)``, best first."""
