@@ -34,19 +34,29 @@ def pressroom_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "ui.cli"]
 
 
+# A small process runs the command and reports its peak memory: Linux counts a child's peak from
+# the moment it was forked, so a child of this (large) process would inherit this one's size.
+LAUNCHER = (
+    "import os, subprocess, sys, time\n"
+    "start = time.perf_counter()\n"
+    "child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)\n"
+    "_, status, usage = os.wait4(child.pid, 0)\n"
+    "seconds = time.perf_counter() - start\n"
+    "sys.stderr.write(child.stderr.read().decode(errors='replace')[-2000:])\n"
+    "print(os.waitstatus_to_exitcode(status), seconds, usage.ru_maxrss)\n"
+)
+
+
 def measure(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     """Wall seconds and peak resident megabytes of one run of ``command`` (which must succeed)."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    errors = process.stderr.read().decode(errors="replace") if process.stderr else ""
-    if process.stderr:
-        process.stderr.close()
-    if process.returncode != 0:
-        raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}): {errors[-2000:]}")
-    return seconds, usage.ru_maxrss / 1024  # kilobytes on Linux
+    done = subprocess.run([sys.executable, "-c", LAUNCHER, *command], env=env, capture_output=True, text=True, check=False)
+    try:
+        code, seconds, kilobytes = done.stdout.split()
+    except ValueError:
+        raise RuntimeError(f"measuring {' '.join(command)} failed: {done.stderr[-2000:]}") from None
+    if int(code) != 0:
+        raise RuntimeError(f"{' '.join(command)} failed ({code}): {done.stderr[-2000:]}")
+    return float(seconds), int(kilobytes) / 1024  # ru_maxrss is in kilobytes on Linux
 
 
 def run(work: Path, home: Path, repeats: int = 3) -> list[Figure]:

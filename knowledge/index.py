@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -242,13 +243,14 @@ class Index:
         report = IngestReport()
         files, report.errors = discover(paths)
         with self._writing():
-            self._ingest_paths(files, report, progress)
-            report.removed = self._remove_vanished(paths)
+            listed = self._ingest_paths(files, report, progress)
+            report.removed = self._remove_vanished(paths, listed)
             if report.added or report.removed:
                 self._changed()
         return report
 
-    def _ingest_paths(self, files: Sequence[Path], report: IngestReport, progress: Progress | None) -> None:
+    def _ingest_paths(self, files: Sequence[Path], report: IngestReport, progress: Progress | None) -> list[DocumentRecord]:
+        """Ingest ``files``; returns the documents the store listed before (one call, used again by the caller)."""
         listed = self.store.document_records()
         records = {record.path: record for record in listed}
         taken = {record.source: record.path for record in records.values()}
@@ -289,6 +291,7 @@ class Index:
                 report.embedded += self._embed_and_store(pending, progress)
                 pending, waiting = [], 0
         report.embedded += self._embed_and_store(pending, progress)
+        return listed
 
     @staticmethod
     def _free_source_id(path: Path, taken: dict[str, str]) -> str:
@@ -313,7 +316,7 @@ class Index:
         return _Pending(document, chunks, old_ids, new, [embedding_text(chunk) for chunk in new])
 
     def _embed_and_store(self, pending: Sequence[_Pending], progress: Progress | None) -> int:
-        """Embed the new chunks of several documents in one pass, then write each document; returns how many were embedded."""
+        """Embed the new chunks of several documents in one pass, then write them together; returns how many were embedded."""
         texts = [text for item in pending for text in item.texts]
         # Longest first, so that each batch holds texts of similar length (less padding); then back in order.
         order = sorted(range(len(texts)), key=lambda number: len(texts[number]), reverse=True)
@@ -328,29 +331,35 @@ class Index:
         vectors: list[list[float]] = [[] for _ in texts]
         for number, vector in zip(order, self.embedder.embed_documents([texts[n] for n in order], progress=tick)):
             vectors[number] = vector
-        offset = 0
-        for item in pending:
-            self._write(item, vectors[offset : offset + len(item.texts)])
-            offset += len(item.texts)
+        self._write(pending, vectors)
         return len(texts)
 
-    def _write(self, item: _Pending, vectors: Sequence[Sequence[float]]) -> None:
-        """One document's new chunks, stale chunks and record, in Chroma and in the lexical index."""
-        source = item.document.source
-        self.store.add_chunks(item.new, vectors)
-        stale = item.old_ids - {chunk.id for chunk in item.chunks}
-        self.store.delete_chunks(stale)
-        version = self.store.put_document(item.document, CHUNKER_VERSION, len(item.chunks))
-        self.lexical.remove(stale)
-        self.lexical.add((chunk.id, chunk.source, text) for chunk, text in zip(item.new, item.texts))
-        self.lexical.set_versions({source: version})
+    def _write(self, pending: Sequence[_Pending], vectors: Sequence[Sequence[float]]) -> None:
+        """Documents' new chunks, stale chunks and records, in Chroma and in the lexical index.
 
-    def _remove_vanished(self, paths: Sequence[str | Path]) -> int:
-        folders = [Path(p).expanduser().resolve() for p in paths if Path(p).expanduser().is_dir()]
+        All documents go in one call per step (a local Chroma commits each call to disk, which
+        costs more than embedding a small document): new chunks first, then stale ones out, then
+        the records, so that a writer stopped half-way leaves what ``knowledge.recovery`` repairs.
+        """
+        if not pending:
+            return
+        new = [chunk for item in pending for chunk in item.new]
+        stale = set().union(*(item.old_ids - {chunk.id for chunk in item.chunks} for item in pending))
+        self.store.add_chunks(new, vectors)
+        self.store.delete_chunks(stale)
+        versions = self.store.put_documents([(item.document, CHUNKER_VERSION, len(item.chunks)) for item in pending])
+        self.lexical.remove(stale)
+        self.lexical.add((chunk.id, chunk.source, text) for item in pending for chunk, text in zip(item.new, item.texts))
+        self.lexical.set_versions({item.document.source: version for item, version in zip(pending, versions)})
+
+    def _remove_vanished(self, paths: Sequence[str | Path], records: Sequence[DocumentRecord]) -> int:
+        """Remove the documents of ``records`` that came from one of the folders ``paths`` and are gone."""
+        folders = tuple(
+            os.path.join(str(Path(p).expanduser().resolve()), "") for p in paths if Path(p).expanduser().is_dir()
+        )
         removed = 0
-        for record in self.store.document_records():
-            path = Path(record.path)
-            if any(folder in path.parents for folder in folders) and not path.exists():
+        for record in records if folders else ():
+            if record.path.startswith(folders) and not os.path.exists(record.path):
                 self._remove_source(record.source)
                 removed += 1
         return removed

@@ -314,7 +314,7 @@ def test_an_interrupted_import_is_rolled_back_by_the_next_reader(filled: Index, 
     make_corpus(tmp_path / "old-notes", files=3, seed=4)
     json_of(pressroom("ingest", "--json", str(tmp_path / "old-notes"), home=home))
     old = check_invariants(open_index(home))
-    spec = "knowledge.store:ChromaStore.put_document:after:3"  # three documents of the archive loaded
+    spec = "knowledge.store:ChromaStore.put_documents:after:3"  # three documents of the archive loaded
     killed = spawn("-m", "tests.reliability.killpoint", spec, "--", "import", "--yes", str(tmp_path / "a.zip"), home=home, python=True)
     killed.communicate(timeout=120)
     assert killed.returncode == -9 and (home / JOURNAL).exists()

@@ -142,11 +142,12 @@ def test_sigkill_at_a_random_moment_of_a_re_ingest_of_changed_files(scene: Scene
 KILL_POINTS = [
     # (fault, version the home starts from, corpus version ingested, kill point)
     ("first use: the bundled release's chunks written, its record not", "empty", "v1", "knowledge.store:ChromaStore.add_chunks:after:1"),
-    ("new documents' chunks written, their record not (chunks of no document)", "empty", "v1", "knowledge.store:ChromaStore.add_chunks:after:3"),
-    ("a document's record written, its lexical entries not", "empty", "v1", "knowledge.store:ChromaStore.put_document:after:3"),
+    # Ingest writes the documents of a batch together: one add_chunks, one put_documents per batch.
+    ("new documents' chunks written, their record not (chunks of no document)", "empty", "v1", "knowledge.store:ChromaStore.add_chunks:after:2"),
+    ("documents' records written, their lexical entries not", "empty", "v1", "knowledge.store:ChromaStore.put_documents:after:2"),
     ("inside the lexical index's transaction, before COMMIT", "empty", "v1", "knowledge.lexical:LexicalIndex._bump:before:3"),
     ("edited file: new chunks in, stale chunks out, old record kept", "v1", "v2", "knowledge.store:ChromaStore.delete_chunks:after:2"),
-    ("edited file: new record, lexical index still the old one (same counts)", "v1", "v2", "knowledge.store:ChromaStore.put_document:after:2"),
+    ("edited file: new record, lexical index still the old one (same counts)", "v1", "v2", "knowledge.store:ChromaStore.put_documents:after:1"),
     ("vanished file: its chunks deleted, its record not", "v1", "v2", "knowledge.store:ChromaStore.delete_document:before:1"),
 ]
 
