@@ -11,7 +11,7 @@ ranking). Raise a bound when the measured score rises; never lower one to let a 
 without saying why in the commit message.
 
 >>> [bound.describe() for bound in RELEASE_GATE][:1]
-['accuracy >= 0.791']
+['accuracy >= 0.812']
 """
 
 from __future__ import annotations
@@ -22,15 +22,18 @@ from evals.report import Scores
 
 # What the release run measured when these bounds were set (see module docstring).
 MEASURED = {
-    "commit": "d61292d",
-    "accuracy": 38 / 48,
+    "commit": "c845d8e",
+    "accuracy": 39 / 48,
     "hit_at_k": 47 / 48,
-    "citation_precision": 0.600,
+    "citation_precision": 0.672,
     "quote_validity": 1.0,
-    "abstention_recall": 10 / 13,
-    "abstention_precision": 10 / 14,
-    "false_abstentions": 4,
+    "abstention_recall": 9 / 13,
+    "abstention_precision": 9 / 12,
+    "false_abstentions": 3,
 }
+# c845d8e lowered abstention recall from 10/13 to 9/13 on purpose: its weights were chosen on both
+# development sets (release and licences), which bought one more right answer and one false
+# abstention fewer here, and 6 false abstentions fewer on the licences set.
 
 
 @dataclass(frozen=True)
@@ -57,13 +60,13 @@ class Bound:
 
 
 RELEASE_GATE: tuple[Bound, ...] = (
-    Bound("accuracy", minimum=0.791),
+    Bound("accuracy", minimum=0.812),
     Bound("hit_at_k", minimum=0.979),
-    Bound("citation_precision", minimum=0.600),
+    Bound("citation_precision", minimum=0.671),
     Bound("quote_validity", minimum=1.0),
-    Bound("abstention_recall", minimum=0.769),
-    Bound("abstention_precision", minimum=0.714),
-    Bound("false_abstentions", maximum=4),
+    Bound("abstention_recall", minimum=0.692),
+    Bound("abstention_precision", minimum=0.75),
+    Bound("false_abstentions", maximum=3),
 )
 
 
