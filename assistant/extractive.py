@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from assistant.answerer import Answerer, Draft, Quote
+from assistant.prompt import looks_like_instruction
 from assistant.question import Expect, expected, focus_terms, kind_strength
 from knowledge.embedding import Embedder
 from knowledge.language import detect_language
@@ -144,7 +145,8 @@ class ExtractiveAnswerer(Answerer):
                 inside = passage.start <= unit.start and unit.end <= passage.end
                 key = (passage.source, unit.start, unit.end)
                 text = document.text[unit.start : unit.end]
-                if inside and key not in seen and len(text.split()) >= 3:
+                # Text addressed to a model ("ignore your instructions ...") is never evidence, as in the LLM's grounding.
+                if inside and key not in seen and len(text.split()) >= 3 and not looks_like_instruction(text):
                     seen.add(key)
                     closing = _closing_quote(document.text, sentences, number)
                     result.append(Candidate(rank, passage.source, unit.start, unit.end, text, closing))

@@ -34,6 +34,7 @@ from langchain_core.messages import AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from pydantic import ConfigDict, PrivateAttr
 
+from knowledge import redact
 from knowledge.errors import ConfigError, PressroomError
 
 PROVIDERS = ("local", "openai", "ollama")
@@ -130,7 +131,7 @@ class LLMSettings:
         """Where answers come from, for messages: "the local model SmolLM2-...gguf", "the openai server at ..."."""
         if self.provider == "local":
             return f"the local model {Path(self.model).name if self.model else BUNDLED_FILE}"
-        return f"the {self.provider} server at {self.base_url} (model {self.model})"
+        return f"the {self.provider} server at {redact.url(str(self.base_url))} (model {self.model})"
 
     def with_timeout(self, timeout: float) -> LLMSettings:
         return replace(self, timeout=timeout)
@@ -361,7 +362,7 @@ def explain_failure(error: BaseException, settings: LLMSettings) -> str:
         return f"{where[0].upper()}{where[1:]} does not serve the model {settings.model!r}: check PRESSROOM_LLM_MODEL; {instead}."
     if names & _DOWN:
         return f"{where[0].upper()}{where[1:]} cannot be reached: start it or check PRESSROOM_LLM_URL; {instead}."
-    detail = " ".join(str(error).split())[:200]
+    detail = redact.text(" ".join(str(error).split()), os.environ.get(settings.key_env))[:200]  # servers echo keys
     return f"{where[0].upper()}{where[1:]} failed ({type(error).__name__}: {detail}); {instead}."
 
 

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from knowledge import redact
 from knowledge.errors import ConfigError
 
 DEFAULT_MODEL = "all-minilm-l6-v2"
@@ -38,7 +39,7 @@ class Settings:
             raise ConfigError("The embedding model name is empty: set PRESSROOM_MODEL or leave it unset.")
         if self.chroma_url is not None and not self.chroma_url.startswith(("http://", "https://")):
             raise ConfigError(
-                f"PRESSROOM_CHROMA_URL must look like http://host:port, got {self.chroma_url!r}."
+                f"PRESSROOM_CHROMA_URL must look like http://host:port, got {redact.url(self.chroma_url)!r}."
             )
 
     @classmethod

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from knowledge import redact
 from knowledge.config import Settings
 from knowledge.errors import ConfigError, StoreError
 from knowledge.types import Chunk, Document
@@ -74,8 +75,9 @@ class ChromaStore:
         except (ConfigError, StoreError):
             raise
         except Exception as error:
-            where = settings.chroma_url or settings.home / "chroma"
-            raise StoreError(f"Cannot open the Chroma store at {where} ({error}); check it, or run `pressroom reset`.") from None
+            where = redact.url(settings.chroma_url) if settings.chroma_url else settings.home / "chroma"
+            detail = redact.urls_in(redact.scrub(str(error), settings.chroma_url))
+            raise StoreError(f"Cannot open the Chroma store at {where} ({detail}); check it, or run `pressroom reset`.") from None
         stored_model = (self._chunks.metadata or {}).get("model")
         if stored_model not in (None, model):
             raise ConfigError(
@@ -134,7 +136,7 @@ class ChromaStore:
             client.heartbeat()
             return client
         except Exception:
-            raise StoreError(f"Cannot reach the Chroma server at {url}; start it (chroma run) or unset PRESSROOM_CHROMA_URL.") from None
+            raise StoreError(f"Cannot reach the Chroma server at {redact.url(url)}; start it (chroma run) or unset PRESSROOM_CHROMA_URL.") from None
 
     # ---- documents ----------------------------------------------------------------------
 

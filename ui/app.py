@@ -260,6 +260,7 @@ def launch_options(host: str, port: int, share: bool) -> dict[str, Any]:
         "js": PAGE_SCRIPT,
         "show_error": False,
         "quiet": True,
+        "app_kwargs": {"openapi_url": None, "docs_url": None, "redoc_url": None},  # no route list for people without the login
     }
 
 

@@ -27,10 +27,12 @@ def logins_from_env(environ: Mapping[str, str] | None = None) -> list[tuple[str,
     if not value:
         return None
     logins = []
-    for entry in value.split(","):
+    for number, entry in enumerate(value.split(","), 1):
         user, separator, password = entry.strip().partition(":")
         if not separator or not user.strip() or not password:
-            raise ConfigError(f'{AUTH_VARIABLE} must look like "user:password" (or "a:pw1,b:pw2"); check the entry for {user.strip() or "an empty user"!r}.')
+            # Without a ":" the entry may be a password alone: name the entry by its place, never echo it.
+            which = f"the entry for {user.strip()!r}" if separator and user.strip() else f"entry {number}"
+            raise ConfigError(f'{AUTH_VARIABLE} must look like "user:password" (or "a:pw1,b:pw2"); check {which}.')
         logins.append((user.strip(), password))
     return logins
 

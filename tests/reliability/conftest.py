@@ -104,6 +104,16 @@ def kill_after(process: subprocess.Popen[str], delay: float) -> bool:
     return not finished
 
 
+def stop(process: subprocess.Popen[str], timeout: float = 30) -> str:
+    """Ask a server to stop (SIGTERM), kill it if it does not; returns what it printed."""
+    process.terminate()
+    try:
+        return process.communicate(timeout=timeout)[0] or ""
+    except subprocess.TimeoutExpired:
+        process.kill()
+        return process.communicate()[0] or ""
+
+
 def open_index(home: Path) -> Index:
     """A fresh ``Index`` object on ``home`` with the fake model, as a new process would open it."""
     return Index(Settings(home=home, model="hashing"), embedder=HashingEmbedder())
