@@ -30,11 +30,13 @@ from assistant.answerer import ABSTAIN_TEXT, Answerer, Draft
 from assistant.grounding import GroundingChecker, Thresholds
 from assistant.llm import REPORTS_FINISH, LLMSettings, ModelCutOff, ModelTimeout, chat_model, explain_failure, finished
 from assistant.prompt import build_messages, strip_echo
+from assistant.question import Expect, expected, kind_strength
 from assistant.rewrite import rewrite
 from assistant.types import SentenceCheck
 from knowledge.embedding import Embedder
 from knowledge.types import Document, Passage
 
+_MARKERS = re.compile(r"\s*\[\d+\]")
 UNSUPPORTED_NOTICE = "The model's answer is not supported by the sources, so this is the extractive answer instead."
 # Replies that mean "the sources do not say" (the prompt asks for the first one exactly).
 _ABSTENTION = re.compile(
@@ -154,6 +156,12 @@ class GenerativeAnswerer(Answerer):
         grounded = self.checker.check(reply, passages, question)
         if grounded.whole_unsupported:
             return self._fall_back(question, query, passages, UNSUPPORTED_NOTICE, grounded.checks, grounded.notes)
+        kind = expected(question)
+        supported = [_MARKERS.sub("", c.sentence) for c in grounded.checks if c.supported]
+        if kind is not Expect.ANY and not any(kind_strength(text, kind, question) > 0 for text in supported):
+            # Supported, but beside the point: "When ...?" answered without a date.
+            notice = f"The model's answer does not give the {kind.value} the question asks for, so this is the extractive answer instead."
+            return self._fall_back(question, query, passages, notice, grounded.checks, grounded.notes)
         unsupported = sum(not c.supported for c in grounded.checks)
         notice = (
             f"{unsupported} sentence{'s' if unsupported > 1 else ''} of this answer "

@@ -193,3 +193,10 @@ def test_passages_and_rules_are_in_separate_messages(index: Index) -> None:
     assert user.type == "human" and "Bamako" in user.text
     assert [line[:4] for line in user.text.splitlines() if line.startswith("[")] == ["[1] ", "[2] ", "[3] "]
     assert user.text.rstrip().endswith(f"Question: {QUESTION}")
+
+
+def test_a_supported_answer_beside_the_point_gives_the_extractive_one(index: Index) -> None:
+    model = FakeListChatModel(responses=["The plan was launched in Bamako by the Minister of Justice [1]."])
+    answer = ask(QUESTION, answerer=answerer(index, model), index=index)
+    assert answer.notice.startswith("The model's answer does not give the date the question asks for")
+    assert "19 October 2023" in answer.text and [c.supported for c in answer.grounding] == [True]
