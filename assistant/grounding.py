@@ -4,7 +4,7 @@ For every sentence of a generated answer, the sentences of the retrieved passage
 evidence, on words and on meaning:
 
 - words: the share of the sentence's search terms that the evidence contains (stemmed, no stop words);
-- meaning: cosine similarity of sentence and evidence embeddings (the retrieval model);
+- meaning: similarity of sentence and evidence embeddings (the retrieval model's, on its own scale);
 - facts that must match: every number of the sentence, every capitalised name after its first
   word, and a negation ("not", "never") must appear in the evidence itself.
 
@@ -102,6 +102,10 @@ class GroundingChecker:
         self.thresholds = thresholds or Thresholds()
         self._vectors: dict[str, Vector] = {}
 
+    def _similarity(self, a: Vector, b: Vector) -> float:
+        """The embedder's similarity (rescaled so that unrelated texts score about 0), 0 without vectors."""
+        return self.embedder.similarity(a, b) if self.embedder is not None and a and b else 0.0
+
     def check(self, text: str, passages: Sequence[Passage], question: str = "") -> Grounded:
         """Check ``text`` (markers ``[n]`` refer to ``passages[n-1]``); see the module docstring.
 
@@ -196,7 +200,7 @@ class GroundingChecker:
         return (), score, failure
 
     def _score(self, claim: _Claim, chosen: tuple[Evidence, ...]) -> float:
-        meaning = max((_cosine(claim.vector, self._vectors.get(e.text, [])) for e in chosen), default=0.0)
+        meaning = max((self._similarity(claim.vector, self._vectors.get(e.text, [])) for e in chosen), default=0.0)
         return self.thresholds.words * _coverage(claim, chosen) + (1 - self.thresholds.words) * max(0.0, meaning)
 
     @staticmethod
@@ -323,8 +327,6 @@ def _coverage(claim: _Claim, chosen: tuple[Evidence, ...]) -> float:
     return len(claim.terms & words) / len(claim.terms)
 
 
-def _cosine(a: Vector, b: Vector) -> float:
-    return sum(x * y for x, y in zip(a, b)) if a and b else 0.0
 
 
 @lru_cache(maxsize=256)
