@@ -27,6 +27,7 @@ for _name, _value in (
     ("TRANSFORMERS_OFFLINE", "1"),
     ("ANONYMIZED_TELEMETRY", "False"),
     ("TOKENIZERS_PARALLELISM", "false"),
+    ("OMP_WAIT_POLICY", "PASSIVE"),  # what Pressroom sets before torch loads (knowledge.index.on_model_thread)
 ):
     os.environ.setdefault(_name, _value)
 

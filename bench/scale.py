@@ -86,7 +86,10 @@ def run(work: Path, embedder: Embedder, sizes: tuple[int, ...] = SIZES, count: i
         for question in WARM_UP:
             ask(question, index=index)
             floor(question)
-        subject, base = interleaved(asked, lambda q: ask(q, index=index), floor)
+        answers: list[Any] = []
+        subject, base = interleaved(asked, lambda q: answers.append(ask(q, index=index)), floor)
+        retrieved = [p.source for answer in answers for p in answer.passages]
+        synthetic = sum(source.startswith("scale-") for source in retrieved) / max(1, len(retrieved))
         _cached_query_vector.cache_clear()
         searched, base2 = interleaved(asked, lambda q: index.search(q), floor)
         label = f"{total:,} chunks"
@@ -95,7 +98,7 @@ def run(work: Path, embedder: Embedder, sizes: tuple[int, ...] = SIZES, count: i
             figures.append(
                 Figure(
                     f"warm ask() at {label} p{q}", ms(subject, q), "ms", ms(base, q), f"embed + Chroma top-5 at {label}, p{q}", "",
-                    f"{len(asked)} questions; {build:.0f} s to add this step",
+                    f"{len(asked)} questions; {build:.0f} s to add this step; {synthetic:.0%} of the passages retrieved are synthetic",
                 )
             )  # fmt: skip
         figures.append(

@@ -19,7 +19,7 @@ from typing import Any
 from bench.figures import Figure, interleaved, ms
 from knowledge import Index, Settings
 from knowledge.embedding import Embedder
-from knowledge.index import on_model_thread
+from knowledge.index import _cached_query_vector, on_model_thread
 
 K = 5
 # Six more questions about the release, so that there are 100 with the evaluation sets.
@@ -83,6 +83,7 @@ def latency_figures(label: str, subject_times: list[float], floor_times: list[fl
 
 def run(work: Path, embedder: Embedder, count: int = 100) -> list[Figure]:
     from assistant import ask
+    from assistant.chain import stream_answer
     from evals.baseline import LangChainBaseline
 
     index = Index(Settings(home=work / "release"), embedder=embedder)
@@ -97,6 +98,13 @@ def run(work: Path, embedder: Embedder, count: int = 100) -> list[Figure]:
     subject, base = interleaved(asked, lambda q: ask(q, index=index), floor)
     figures = latency_figures(
         "warm ask() on the release", subject, base, "<= 1.5", f"{len(asked)} questions, {index.store.chunk_count()} chunks"
+    )
+    # The same steps without the LCEL wrapper (``stream_answer``, which the chat uses): how much of
+    # the gap to the floor is LangChain's own (it starts a thread pool for every step).
+    _cached_query_vector.cache_clear()
+    subject, base = interleaved(asked, lambda q: list(stream_answer(index, "extractive", {"question": q, "k": K})), floor)
+    figures += latency_figures(
+        "warm answer without the LCEL wrapper", subject, base, "", "assistant.chain.stream_answer: the same steps, no Runnable"
     )
 
     documents = [index.get_document(source.source) for source in index.sources()]
