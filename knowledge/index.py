@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -51,7 +52,8 @@ def check_question(question: str) -> str:
     """The question, stripped, or a ``QuestionError`` that says how to fix it."""
     if not isinstance(question, str) or not question.strip():
         raise QuestionError("The question is empty: type a question about your documents.")
-    question = question.strip()
+    # Lone surrogates (JSON's "\ud800", or argv bytes that are not UTF-8) crash the model's tokenizer.
+    question = re.sub("[\ud800-\udfff]", "\ufffd", question.strip())
     if len(question) > MAX_QUESTION_CHARS:
         raise QuestionError(
             f"The question is {len(question):,} characters long; shorten it to {MAX_QUESTION_CHARS:,} characters or fewer."
