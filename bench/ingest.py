@@ -27,7 +27,7 @@ from knowledge.sources import discover
 BATCH_SIZES = (8, 16, 32, 64)
 
 
-def best_batch_size(model: object, texts: list[str], sample: int = 128) -> tuple[int, dict[int, float]]:
+def best_batch_size(model: object, texts: list[str], sample: int = 96) -> tuple[int, dict[int, float]]:
     """The batch size at which ``encode`` embeds most texts per second, tried on a random sample."""
     picked = random.Random(0).sample(texts, min(sample, len(texts)))
     rates: dict[int, float] = {}

@@ -65,7 +65,6 @@ def run(work: Path, home: Path, repeats: int = 3) -> list[Figure]:
     env.pop("PRESSROOM_CHROMA_URL", None)
     env.pop("PRESSROOM_AUTH", None)
     ask, floor = [], []
-    measure([*pressroom_command(), "ask", QUESTION], env)  # the disk cache warm for both
     for number in range(repeats):
         pair = [(ask, [*pressroom_command(), "ask", QUESTION]), (floor, [sys.executable, "-c", FLOOR])]
         for results, command in pair if number % 2 == 0 else reversed(pair):
