@@ -82,6 +82,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from assistant import ask
 
     answer = ask(" ".join(args.question), k=args.k, answerer=args.answerer)
+    if answer.notice:  # e.g. the model was unreachable and the extractive answer was given instead
+        print(f"note: {answer.notice}", file=sys.stderr)
     if args.json:
         _print_json(answer.as_dict())
         return 0
