@@ -13,8 +13,10 @@ embedding plus one Chroma top-k query on the collection of that size. The growth
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +62,24 @@ def add_documents(index: Index, docs: list[corpus.SyntheticDocument], points: np
     return len(chunks)
 
 
+@contextlib.contextmanager
+def counting_embeddings(index: Index) -> Iterator[list[int]]:
+    """Counts the texts embedded in batches (the answerer's sentences) while the block runs; ``[count]``."""
+    count = [0]
+    embedder = index.embedder
+    real = embedder.embed_batch
+
+    def counted(texts: Any) -> Any:
+        count[0] += len(texts)
+        return real(texts)
+
+    embedder.embed_batch = counted  # type: ignore[method-assign]
+    try:
+        yield count
+    finally:
+        del embedder.embed_batch  # back to the class's method
+
+
 def run(work: Path, embedder: Embedder, sizes: tuple[int, ...] = SIZES, count: int = 40) -> list[Figure]:
     from assistant import ask
 
@@ -75,8 +95,9 @@ def run(work: Path, embedder: Embedder, sizes: tuple[int, ...] = SIZES, count: i
     for size in sizes:
         start = time.perf_counter()
         while total < size:
-            wanted = max(1, min(600, (size - total) // 3))
-            total += add_documents(index, corpus.documents(wanted, seed=seed, prefix="scale"), points, rng)
+            wanted = max(1, min(300, (size - total) // 6))  # documents of 3-10 paragraphs: about 6 chunks each
+            docs = corpus.documents(wanted, seed=seed, paragraphs=(3, 10), prefix="scale")
+            total += add_documents(index, docs, points, rng)
             seed += 1
         revision = index.store.bump_revision()  # as ingest does when it finishes
         index.lexical.set_revision(revision)
@@ -87,9 +108,11 @@ def run(work: Path, embedder: Embedder, sizes: tuple[int, ...] = SIZES, count: i
             ask(question, index=index)
             floor(question)
         answers: list[Any] = []
-        subject, base = interleaved(asked, lambda q: answers.append(ask(q, index=index)), floor)
+        with counting_embeddings(index) as embedded:
+            subject, base = interleaved(asked, lambda q: answers.append(ask(q, index=index)), floor)
         retrieved = [p.source for answer in answers for p in answer.passages]
         synthetic = sum(source.startswith("scale-") for source in retrieved) / max(1, len(retrieved))
+        sentences = embedded[0] / len(asked)
         _cached_query_vector.cache_clear()
         searched, base2 = interleaved(asked, lambda q: index.search(q), floor)
         label = f"{total:,} chunks"
@@ -98,7 +121,8 @@ def run(work: Path, embedder: Embedder, sizes: tuple[int, ...] = SIZES, count: i
             figures.append(
                 Figure(
                     f"warm ask() at {label} p{q}", ms(subject, q), "ms", ms(base, q), f"embed + Chroma top-5 at {label}, p{q}", "",
-                    f"{len(asked)} questions; {build:.0f} s to add this step; {synthetic:.0%} of the passages retrieved are synthetic",
+                    f"{len(asked)} questions; {build:.0f} s to add this step; {synthetic:.0%} of the passages retrieved are "
+                    f"synthetic; the answerer embedded {sentences:.1f} sentences per question",
                 )
             )  # fmt: skip
         figures.append(

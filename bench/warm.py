@@ -107,6 +107,8 @@ def run(work: Path, embedder: Embedder, count: int = 100) -> list[Figure]:
         "warm answer without the LCEL wrapper", subject, base, "", "assistant.chain.stream_answer: the same steps, no Runnable"
     )
 
+    figures += shared_server(work, embedder, model, asked[:40])
+
     documents = [index.get_document(source.source) for source in index.sources()]
     with LangChainBaseline(documents, embedder, folder=work) as recipe:
         recipe_floor = floor_function(model, recipe._store._collection, k=4, thread=False)  # it runs where it is called
@@ -116,3 +118,25 @@ def run(work: Path, embedder: Embedder, count: int = 100) -> list[Figure]:
         subject, base = interleaved(asked, recipe, recipe_floor)
     figures += latency_figures("warm textbook LangChain recipe", subject, base, "", "same questions; floor on its own collection")
     return figures
+
+
+def shared_server(work: Path, embedder: Embedder, model: Any, asked: list[str]) -> list[Figure]:
+    """Warm ``ask()`` through a Chroma server on this machine (HTTP), against embed + one top-k request.
+
+    Besides the query, every search asks the server for the collection's revision (one small
+    request), so that its lexical index follows what other machines write.
+    """
+    from assistant import ask
+    from tests.knowledge.chroma_server import running_server
+
+    with running_server(work / "chroma-server") as url:
+        index = Index(Settings(home=work / "release-over-http", chroma_url=url), embedder=embedder)
+        index.ensure_default()
+        floor = floor_function(model, index.store._chunks)
+        for question in WARM_UP:
+            ask(question, index=index)
+            floor(question)
+        _cached_query_vector.cache_clear()  # these questions were asked before, in-process
+        subject, base = interleaved(asked, lambda q: ask(q, index=index), floor)
+        del index  # its HTTP client, before the server stops
+    return latency_figures("warm ask() via a Chroma server", subject, base, "", f"{len(asked)} questions; HTTP on this machine")
