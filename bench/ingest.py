@@ -1,6 +1,6 @@
 """Ingest throughput, and re-ingest of the same unchanged corpus.
 
-A corpus of 1,000 short synthetic documents (``bench.corpus``, one paragraph each) is written
+A corpus of 1,000 short synthetic documents (``bench.corpus``, one to three paragraphs) is written
 as text files and ingested into a fresh index with the real model. Its floor is ``model.encode`` alone on exactly the texts
 that ingest embedded (each chunk with its title), at the batch size that is fastest on this
 machine (tried on a sample first), run on the thread Pressroom runs its model on.
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import statistics
 import time
 from pathlib import Path
 
@@ -44,8 +45,9 @@ def _encode(model: object, texts: list[str], batch_size: int) -> object:
 
 def run(work: Path, embedder: Embedder, documents: int = 1000) -> list[Figure]:
     folder = work / "corpus"
-    # Short documents (one paragraph, about one chunk each): the per-document work weighs the most.
-    corpus.write(corpus.documents(documents, seed=7, paragraphs=(1, 1), prefix="release"), folder)
+    # Short documents (one to three paragraphs, one or two chunks each; the release has 15): the
+    # per-document work (reading, the document's record) weighs more than in a real archive.
+    corpus.write(corpus.documents(documents, seed=7, paragraphs=(1, 3), prefix="release"), folder)
     index = Index(Settings(home=work / "ingest"), embedder=embedder)
     index.ensure_default()  # the bundled release, before the clock starts
     model = model_of(embedder)
@@ -62,14 +64,18 @@ def run(work: Path, embedder: Embedder, documents: int = 1000) -> list[Figure]:
     on_model_thread(_encode, model, texts, size)
     encode_seconds = time.perf_counter() - start
 
-    start = time.perf_counter()
-    again = index.ingest([folder])
-    reingest_seconds = time.perf_counter() - start
-    start = time.perf_counter()
-    found, _ = discover([folder])
-    for path in found:
-        hashlib.sha256(path.read_bytes()).hexdigest()
-    hash_seconds = time.perf_counter() - start
+    reingest, hashing, computed = [], [], 0
+    for _ in range(3):  # medians of three: one run of a tenth of a second is at the mercy of the machine
+        start = time.perf_counter()
+        again = index.ingest([folder])
+        reingest.append(time.perf_counter() - start)
+        computed += again.embedded
+        start = time.perf_counter()
+        found, _ = discover([folder])
+        for path in found:
+            hashlib.sha256(path.read_bytes()).hexdigest()
+        hashing.append(time.perf_counter() - start)
+    reingest_seconds, hash_seconds = statistics.median(reingest), statistics.median(hashing)
 
     return [
         Figure(
@@ -79,11 +85,11 @@ def run(work: Path, embedder: Embedder, documents: int = 1000) -> list[Figure]:
             {"encode_rates_by_batch_size": rates, "texts_encoded": len(texts)},
         ),
         Figure(
-            "re-ingest unchanged: embeddings computed", again.embedded, "chunks", target="<= 0",
-            note=f"{again.unchanged} of {again.files} files unchanged",
+            "re-ingest unchanged: embeddings computed", computed, "chunks", target="<= 0",
+            note=f"{again.unchanged} of {again.files} files unchanged (three re-ingests)",
         ),
         Figure(
             "re-ingest unchanged: time", round(reingest_seconds * 1000, 1), "ms", round(hash_seconds * 1000, 1),
-            "read + hash every file", "", f"{documents} documents",
+            "read + hash every file", "", f"{documents} documents; median of 3",
         ),
     ]  # fmt: skip
