@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -83,9 +83,13 @@ class ExtractiveAnswerer(Answerer):
         documents: Callable[[Passage], Document],
         frequencies: Callable[[Iterable[str]], tuple[int, dict[str, int]]],
         weights: Weights | None = None,
+        stored: Callable[[Passage], Mapping[tuple[int, int], Vector]] | None = None,
     ) -> None:
+        """``stored(passage)`` gives the sentence vectors kept at ingest (``Index.sentence_vectors``);
+        sentences without one are embedded here, once."""
         self.embedder, self.documents, self.frequencies = embedder, documents, frequencies
         self.weights = weights or Weights()
+        self.stored = stored
         self._vectors: dict[str, Vector] = {}
 
     def answer(self, question: str, query: str, passages: Sequence[Passage]) -> Draft:
@@ -95,13 +99,13 @@ class ExtractiveAnswerer(Answerer):
             return self.abstain("no sentence in the retrieved passages")
         scored = self.score(query, kind, candidates, passages)
         best = scored[0]
+        if kind is not Expect.ANY and best.kind == 0:
+            return self.abstain(f"no retrieved sentence holds a {kind.value}")
         # Words of a question asked in another language than the answer's are unknown to its documents.
         unknown = self.unknown_share(query) if detect_language(best.text) == detect_language(query) else 0.0
         confidence = best.score - self.weights.unknown * unknown
         if confidence < self.weights.threshold:
             return self.abstain(f"confidence {confidence:.2f} < {self.weights.threshold:.2f} (unknown terms {unknown:.2f})")
-        if kind is not Expect.ANY and best.kind == 0:
-            return self.abstain(f"no retrieved sentence holds a {kind.value}")
         chosen = [best]
         # A second sentence when the first opens a quotation (the speaker is named where it closes),
         # or when another sentence is nearly as good: two short quotes beat a wrong single one.
@@ -155,18 +159,17 @@ class ExtractiveAnswerer(Answerer):
     def score(self, query: str, kind: Expect, candidates: list[Candidate], passages: Sequence[Passage]) -> list[Candidate]:
         """The candidates with their evidence and score, best first."""
         query_vector = self.embedder.embed_query(query)
-        vectors = self._sentence_vectors([c.text for c in candidates])
+        vectors = self._sentence_vectors(candidates, passages)
         weights = self.term_weights(query)
         total = sum(weights.values())
         context = {rank: set(terms(f"{p.title} {p.heading}")) for rank, p in enumerate(passages)}
         w = self.weights
         asked_in = detect_language(query)
         scored = []
-        for candidate, vector in zip(candidates, vectors):
-            meaning = self.embedder.similarity(query_vector, vector)
+        for candidate, meaning in zip(candidates, self.embedder.similarities(query_vector, vectors)):
             # A quotation is judged together with the sentence that names its speaker.
             text = f"{candidate.text} {candidate.closing[2]}" if candidate.closing else candidate.text
-            own = set(terms(text))
+            own = _terms(text)
             titled = context[candidate.passage_rank] - own
             found = sum(weight for term, weight in weights.items() if term in own)
             found += 0.3 * sum(weight for term, weight in weights.items() if term in titled)
@@ -184,14 +187,23 @@ class ExtractiveAnswerer(Answerer):
         scored.sort(key=lambda c: c.score, reverse=True)
         return scored
 
-    def _sentence_vectors(self, texts: list[str]) -> list[Vector]:
-        missing = list(dict.fromkeys(text for text in texts if text not in self._vectors))
+    def _sentence_vectors(self, candidates: Sequence[Candidate], passages: Sequence[Passage]) -> list[Vector]:
+        """The candidates' vectors: stored at ingest where there are, else embedded (and kept)."""
+        stored = [self.stored(passage) if self.stored else {} for passage in passages]
+        found = [stored[c.passage_rank].get((c.start, c.end)) or self._vectors.get(c.text) for c in candidates]
+        missing = list(dict.fromkeys(c.text for c, vector in zip(candidates, found) if vector is None))
         if missing:
             if len(self._vectors) > 50_000:  # a bound on memory for long-running servers
                 self._vectors.clear()
             for text, vector in zip(missing, self.embedder.embed_batch(missing)):
                 self._vectors[text] = vector
-        return [self._vectors[text] for text in texts]
+        return [vector or self._vectors[c.text] for c, vector in zip(candidates, found)]
+
+
+@lru_cache(maxsize=20_000)
+def _terms(text: str) -> frozenset[str]:
+    """The search terms of a sentence (the same sentences come back question after question)."""
+    return frozenset(terms(text))
 
 
 @lru_cache(maxsize=256)

@@ -50,7 +50,8 @@ _INSTRUCTION = re.compile(
     r"\b(?:ignore[zr]?|oublie[zr]?)\b[^.!?\n]{0,40}?\b(?:instructions?|consignes?|règles)\b|"
     r"\b(?:you are now|you must now|from now on,? you|pretend (?:to be|you are)|new instructions?|system prompt|"
     r"(?:dear |hey )?(?:ai|llm|chatbot|language model|assistant)s?,? (?:please )?(?:must|should|will|reply|respond|say|answer|ignore)|"
-    r"as an ai\b|jailbreak|developer mode)",
+    r"as an ai\b|jailbreak|developer mode|(?:answer|reply|respond) only with\b|"
+    r"when (?:anyone|someone|somebody|a user|users|people) asks?\b[^.!?\n]{0,80}\b(?:answer|reply|respond|say)\b)",
     re.IGNORECASE,
 )
 

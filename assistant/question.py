@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from enum import Enum
+from importlib import resources
 
 from knowledge.text import STOPWORDS, fold, stem, terms
 
@@ -50,9 +51,24 @@ MONEY = re.compile(
 NAME = re.compile(r"\b(?:[A-Z][\w’'-]+\s+(?:(?:de|van|von|da|del|du|of|the|and|for)\s+)*[A-Z][\w’'-]+|[A-Z]{2,}[\w-]*)\b")
 
 
-PLACE = re.compile(r"\b[A-Z][\w’'-]+(?:\s+(?:of\s+the\s+|of\s+)?[A-Z][\w’'-]+)*")
+_CAPITALISED = r"[A-Z][\w’'-]+(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w’'-]+)*"
+# A place is a name after a word that locates ("in Bamako", "à Bordeaux"), a news dateline
+# ("Bamako – The Minister ..."), or a country.
+LOCATED = re.compile(rf"\b(?:in|at|near|from|across|throughout|within|en|à|au|aux|dans)\s+(?:the\s+)?({_CAPITALISED})")
+DATELINE = re.compile(r"^\s*([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)\s*[–—-]\s")
+_TITLE_WORD_BEFORE = re.compile(r"\b[A-Z][\w’'-]*\s*$")
+# Last words that make a name an organisation or a text rather than a place ("in the Global Compact").
+_NOT_PLACES = frozenset(
+    "act agency article committee compact convention corporation department foundation fund goals initiative "
+    "law licence license ministry nations office organisation organization plan programme program project "
+    "protocol section strategy unit version".split()
+)
 PHONE = re.compile(r"(?:\+|\b)\d[\d .()-]{6,}\d\b")
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
+RELATIVE_DATE = re.compile(
+    r"\b(?:as of|from|on|upon|until|after|before)\s+the\s+(?:date|day|time)\b|\bthe date (?:on which|that|when|of)\b",
+    re.IGNORECASE,
+)
 FULL_DATE = re.compile(
     rf"\b(?:\d{{1,2}}(?:st|nd|rd|th|er)?\s+(?:{_MONTHS})\s+\d{{4}}|(?:{_MONTHS})\s+\d{{1,2}},?\s+\d{{4}})\b",
     re.IGNORECASE,
@@ -66,7 +82,7 @@ FILLER = frozenset(
         "reported specifically particular main new "
         # Words that name the kind of answer: an entity of that kind answers them, not the word itself.
         "city town country countries region place location venue period day week month year date time person "
-        "people official name number amount organisation organization agency"
+        "people official name number amount organisation organization agency position title role job"
     )
 )
 
@@ -121,37 +137,59 @@ def counted(question: str) -> str | None:
     return found[0] if found else None
 
 
+# The start of a question: after a follow-up's "and", or after a phrase that sets the context
+# ("Under the Apache License, when ...?", "In GPL version 2, who ...?").
+_OPENING = (
+    r"\s*(?:(?:in|under|according to|for|per|within|selon|dans|d'apres|sous)\b[^,?]{0,80},\s*)?"
+    r"(?:(?:and|but|so|then|et|mais|alors)\s+)?"
+)
+
+
 def expected(question: str) -> Expect:
     """The kind of answer: "When ..." wants a date, "How many ..." a number, "Who ..." a name."""
     if abbreviation(question):
         return Expect.EXPANSION
-    q = fold(question)
+    q = fold(_asking_sentence(question))
     if re.search(r"\b(phone|telephone|tel|fax|call)\b", q):
         return Expect.PHONE
     if re.search(r"\b(e-?mail|email address|courriel)\b", q):
         return Expect.EMAIL
     if re.search(r"\b(how much|combien)\b", q) and re.search(
-        r"\b(money|fund\w*|cost\w*|budget|amount|pay\w*|paid|spen[dt]\w*|financ\w*|contribut\w*|dollars?|euros?|grant\w*|argent|montant)\b",
+        r"\b(money|fund\w*|cost\w*|budget|amount|pay\w*|paid|spen[dt]\w*|financ\w*|contribut\w*|allocat\w*|invest\w*|"
+        r"dollars?|euros?|grant\w*|argent|montant)\b",
         q,
     ):
         return Expect.MONEY
     if re.search(r"\b(how many|how much|combien|what number|what percentage|what share|how old|quel age)\b", q):
         return Expect.NUMBER
-    if re.search(r"\b(when|(what|which) (date|day|year|month)|quand|quelle date|quel jour|quelle annee|en quelle)\b", q):
+    # "When ...?" asks for a date; a "when" further on opens a clause ("Which notice applies when ...?").
+    if re.match(rf"{_OPENING}(?:(?:since|from|until|till|by|depuis|jusqu'a)\s+)?(when|quand)\b", q) or re.search(
+        r"\b((what|which) (date|day|year|month|period|time period|years)|"
+        r"quelle date|quel jour|quelle annee|en quelle annee|a quelle date)\b",
+        q,
+    ):
         return Expect.DATE
-    if re.search(r"\b(budget|cost|amount|price|sum|fee|funding level)\b", q) and not re.match(r"\s*(who|which|qui)\b", q):
+    asks_price = r"(what|which)\s+(is|was|are|were|will be)\s+(the\s+)?(total\s+|overall\s+)?(budget|cost|amount|price|sum|fee)\b"
+    if re.match(rf"{_OPENING}{asks_price}", q):
         return Expect.MONEY
-    if re.search(r"^\s*(who|whom|whose|qui)\b|\b(what is the name of)\b", q) or re.search(
+    if re.match(rf"{_OPENING}(who|whom|whose|qui)\b", q) or re.search(r"\b(what is the name of)\b", q) or re.search(
         rf"\b(which|what|quel|quelle)\s+(?:\w+\s+){{0,3}}?({_PERSON_NOUNS})\b", q
     ):
         return Expect.PERSON
     if re.search(
-        r"^\s*(where|ou)\b|\b(which city|what city|which country|what country|in what place|which town|"
+        rf"^{_OPENING}(where|ou)\b|\b(which city|what city|which country|what country|in what place|which town|which venue|"
+        r"what venue|which location|what location|which region|what region|"
         r"quelle ville|quel pays|quel lieu|quel endroit|quelle localite)\b",
         q,
     ):
         return Expect.PLACE
     return Expect.ANY
+
+
+def _asking_sentence(question: str) -> str:
+    """The sentence that asks, when a question comes with others ("I read the release. When was it launched?")."""
+    sentences = [part for part in re.split(r"(?<=[.!?])\s+", question.strip()) if part]
+    return next((part for part in reversed(sentences) if part.endswith("?")), question)
 
 
 def _novel(pattern: re.Pattern[str], text: str, question: str) -> list[str]:
@@ -184,20 +222,50 @@ def kind_strength(text: str, kind: Expect, question: str = "") -> float:
         acronym = re.escape(abbreviation(question) or "")
         return 1.0 if acronym and re.search(rf"\(\s*{acronym}\s*\)|\b{acronym}\s*\(", text) else 0.0
     if kind is Expect.NUMBER:
-        numbers = [n for n in _novel(NUMBER, text, question) if not _YEAR.fullmatch(n)]
+        quantities = EMAIL.sub(" ", PHONE.sub(" ", text))  # the digits of a phone number count nothing
+        numbers = [n for n in _novel(NUMBER, quantities, question) if not _YEAR.fullmatch(n)]
         return _count_strength(text, question) if numbers else 0.0
     if kind is Expect.DATE:
         if _novel(FULL_DATE, text, question):
             return 1.0
-        return 0.5 if _novel(DATE, text, question) else 0.0
+        # A year, a month, or a time told by an event ("as of the date such litigation is filed").
+        return 0.5 if _novel(DATE, text, question) or RELATIVE_DATE.search(text) else 0.0
     if kind is Expect.PERSON:
         if not set(role(question)) <= set(terms(text)):
             return 0.0  # "Who is the President?" is not answered by a sentence about a minister
         if _novel(PERSON_NAME, text, question):
             return 1.0
         return 0.5 if _novel(NAME, text, question) else 0.0  # an organisation answers some "who" questions
-    patterns = {Expect.PHONE: PHONE, Expect.EMAIL: EMAIL, Expect.MONEY: MONEY, Expect.PLACE: PLACE}
+    if kind is Expect.PLACE:
+        return 1.0 if places(text, question) else 0.0
+    patterns = {Expect.PHONE: PHONE, Expect.EMAIL: EMAIL, Expect.MONEY: MONEY}
     return 1.0 if _novel(patterns[kind], text, question) else 0.0
+
+
+def places(text: str, question: str = "") -> list[str]:
+    """The places ``text`` names that the question does not already name.
+
+    >>> places("The plan was launched in Bamako on Thursday.", "Which city hosted the launch?")
+    ['bamako']
+    >>> places("It is in line with objective 10 of the Global Compact.", "Where?")
+    []
+    """
+    asked = fold(question)
+    found = [match.group(1) for match in DATELINE.finditer(text)]
+    # "in Bamako", but not the "in Persons" of a title ("Trafficking in Persons").
+    found += [m.group(1) for m in LOCATED.finditer(text) if not _TITLE_WORD_BEFORE.search(text, 0, m.start())]
+    named = [name for name in found if fold(name.split()[-1]) not in _NOT_PLACES]
+    named += [match.group() for match in _COUNTRY.finditer(text)]
+    return list(dict.fromkeys(fold(name) for name in named if fold(name) not in asked))
+
+
+def _countries() -> re.Pattern[str]:
+    listed = resources.files("assistant").joinpath("data/places.txt").read_text(encoding="utf-8").splitlines()
+    names = sorted((line.strip() for line in listed if line.strip() and not line.startswith("#")), key=len)[::-1]
+    return re.compile(r"\b(?:" + "|".join(re.escape(name) for name in names) + r")\b")
+
+
+_COUNTRY = _countries()
 
 
 def _count_strength(text: str, question: str) -> float:

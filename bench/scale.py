@@ -4,7 +4,8 @@ The release is indexed as usual; synthetic documents (``bench.corpus``) are adde
 chunked by the real chunker and written through the store and the lexical index like ingest
 writes them, but with precomputed vectors: each chunk gets the real embedding of one of 256
 synthetic passages plus noise, so that the vectors cluster like real ones without the hours it
-would take to embed 100k chunks on a laptop CPU. Questions are embedded by the real model.
+would take to embed 100k chunks on a laptop CPU, and each of its sentences a vector near the
+chunk's, stored with it as ingest stores them. Questions are embedded by the real model.
 
 At every size: ``ask()`` and retrieval alone (``Index.search``) against the floor of one query
 embedding plus one Chroma top-k query on the collection of that size. The growth figures compare
@@ -17,6 +18,7 @@ import contextlib
 import hashlib
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +29,10 @@ from bench.figures import Figure, interleaved, ms
 from bench.ingest import _encode
 from bench.warm import WARM_UP, floor_function, model_of, questions
 from knowledge import Index, Settings
-from knowledge.chunking import CHUNKER_VERSION, chunk_document, embedding_text
+from knowledge.chunking import CHUNKER_VERSION, chunk_document, embedding_text, sentences_of
 from knowledge.embedding import Embedder
 from knowledge.index import _cached_query_vector, on_model_thread
+from knowledge.store import pack_sentences
 from knowledge.types import Document
 
 SIZES = (1_000, 10_000, 100_000)
@@ -45,21 +48,35 @@ def centres(model: Any) -> np.ndarray:
 
 def add_documents(index: Index, docs: list[corpus.SyntheticDocument], points: np.ndarray, rng: np.random.Generator) -> int:
     """Write synthetic documents as ingest would, with precomputed vectors; returns the chunks added."""
-    items, chunks = [], []
+    items, chunks, sentences = [], [], []
     for doc in docs:
         sha = hashlib.sha256(doc.text.encode()).hexdigest()
         document = Document(doc.name, doc.title, doc.text, f"synthetic/{doc.name}.txt", sha, (), "2026-01-01T00:00:00+00:00")
         cut = chunk_document(document)
         items.append((document, CHUNKER_VERSION, len(cut)))
         chunks += cut
+        sentences += sentences_of(document, cut)
     picks = np.frombuffer(b"".join(bytes.fromhex(c.id[:4]) for c in chunks), dtype=">u2") % len(points)
-    vectors = points[picks] + NOISE * rng.standard_normal((len(chunks), points.shape[1]), dtype=np.float32) / np.sqrt(points.shape[1])
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    vectors = np.stack([near(points[pick], 1, rng)[0] for pick in picks])
+    # Each sentence's vector lies near its chunk's, and is stored with the chunk as ingest stores it.
+    chunks = [
+        replace(chunk, sentence_vectors=pack_sentences(dict(zip([(u.start, u.end) for u in inside], near(vector, len(inside), rng)))))
+        for chunk, inside, vector in zip(chunks, sentences, vectors)
+    ]
     index.store.add_chunks(chunks, vectors)
     versions = index.store.put_documents(items)
     index.lexical.add((chunk.id, chunk.source, embedding_text(chunk)) for chunk in chunks)
     index.lexical.set_versions({document.source: version for (document, _, _), version in zip(items, versions)})
     return len(chunks)
+
+
+def _unit(matrix: np.ndarray) -> np.ndarray:
+    return matrix / np.linalg.norm(matrix, axis=-1, keepdims=True)
+
+
+def near(vector: np.ndarray, count: int, rng: np.random.Generator) -> np.ndarray:
+    """``count`` unit vectors scattered around ``vector`` (the sentences of a synthetic chunk)."""
+    return _unit(vector + NOISE * rng.standard_normal((count, len(vector)), dtype=np.float32) / np.sqrt(len(vector)))
 
 
 @contextlib.contextmanager

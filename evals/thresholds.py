@@ -11,7 +11,7 @@ ranking). Raise a bound when the measured score rises; never lower one to let a 
 without saying why in the commit message.
 
 >>> [bound.describe() for bound in RELEASE_GATE][:1]
-['accuracy >= 0.812']
+['accuracy >= 0.833']
 """
 
 from __future__ import annotations
@@ -22,18 +22,20 @@ from evals.report import Scores
 
 # What the release run measured when these bounds were set (see module docstring).
 MEASURED = {
-    "commit": "c845d8e",
-    "accuracy": 39 / 48,
-    "hit_at_k": 47 / 48,
-    "citation_precision": 0.672,
+    "commit": "sentence vectors at ingest (this commit's parent tree, 2026-11-28)",
+    "accuracy": 40 / 48,
+    "hit_at_k": 48 / 48,
+    "citation_precision": 0.661,
     "quote_validity": 1.0,
-    "abstention_recall": 9 / 13,
-    "abstention_precision": 9 / 12,
-    "false_abstentions": 3,
+    "abstention_recall": 10 / 13,
+    "abstention_precision": 10 / 12,
+    "false_abstentions": 2,
 }
-# c845d8e lowered abstention recall from 10/13 to 9/13 on purpose: its weights were chosen on both
-# development sets (release and licences), which bought one more right answer and one false
-# abstention fewer here, and 6 false abstentions fewer on the licences set.
+# Citation precision fell from 0.672 (c845d8e) to 0.661 on purpose. Chunk vectors now pool the
+# vectors of their sentences, which moved retrieval ranks (hit@5 0.979 -> 1.0 here, 0.913 -> 0.957
+# on the licences) and with them which runner-up sentences are quoted as a second citation; the
+# question-kind fixes of the same change raised accuracy (39 -> 40 of 48) and abstention recall
+# (9 -> 10 of 13) and cut false abstentions (3 -> 2), and on the licences 7 -> 2.
 
 
 @dataclass(frozen=True)
@@ -60,13 +62,13 @@ class Bound:
 
 
 RELEASE_GATE: tuple[Bound, ...] = (
-    Bound("accuracy", minimum=0.812),
-    Bound("hit_at_k", minimum=0.979),
-    Bound("citation_precision", minimum=0.671),
+    Bound("accuracy", minimum=0.833),
+    Bound("hit_at_k", minimum=1.0),
+    Bound("citation_precision", minimum=0.66),
     Bound("quote_validity", minimum=1.0),
-    Bound("abstention_recall", minimum=0.692),
-    Bound("abstention_precision", minimum=0.75),
-    Bound("false_abstentions", maximum=3),
+    Bound("abstention_recall", minimum=0.769),
+    Bound("abstention_precision", minimum=0.833),
+    Bound("false_abstentions", maximum=2),
 )
 
 

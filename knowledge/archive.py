@@ -57,7 +57,7 @@ from knowledge.archive_format import (
     upload_name,
 )
 from knowledge.chunking import CHUNKER_VERSION, embedding_text
-from knowledge.embedding import Embedder, Vector
+from knowledge.embedding import Embedder, PassageText, Vector
 from knowledge.errors import ConfigError, IngestError, PressroomError, StoreError
 from knowledge.types import Document
 
@@ -185,14 +185,17 @@ class _Preloaded(Embedder):
     def embed_batch(self, texts: Sequence[str]) -> list[Vector]:
         return self.inner.embed_batch(texts)
 
-    def embed_documents(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> list[Vector]:
-        found = [self.table.get(key(text)) for text in texts]
-        missing = [text for text, packed in zip(texts, found) if packed is None]
-        computed = iter(self.inner.embed_documents(missing) if missing else [])
-        vectors = [unpack(packed) if packed is not None else list(next(computed)) for packed in found]
+    def embed_passages(
+        self, passages: Sequence[PassageText], progress: Callable[[int], None] | None = None
+    ) -> tuple[list[Vector], dict[str, Vector]]:
+        found = [self.table.get(key(passage.text)) for passage in passages]
+        missing = [passage for passage, packed in zip(passages, found) if packed is None]
+        computed, parts = self.inner.embed_passages(missing) if missing else ([], {})
+        remaining = iter(computed)
+        vectors = [unpack(packed) if packed is not None else list(next(remaining)) for packed in found]
         if progress:
-            progress(len(texts))
-        return vectors
+            progress(len(passages))
+        return vectors, parts
 
 
 def import_archive(index: Index, path: Path, progress: Progress | None = None) -> ArchiveSummary:

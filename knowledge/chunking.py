@@ -8,20 +8,24 @@ its own instead of being glued to the text after it.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 
 from knowledge.errors import ConfigError
 from knowledge.text import Unit, units
 from knowledge.types import Chunk, Document
 
-CHUNKER_VERSION = "3"  # change when chunk boundaries change, so unchanged files are re-chunked
+# Change when chunk boundaries or their vectors change, so that unchanged files are chunked and embedded again.
+CHUNKER_VERSION = "4"
+MAX_CHARS = 700
 
 
 def chunk_id(source: str, start: int, end: int, embedded: str) -> str:
     """Ids come from content (everything that is embedded), so the same text yields the same ids."""
-    digest = hashlib.sha256(f"{source}\x00{start}\x00{end}\x00{embedded}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{CHUNKER_VERSION}\x00{source}\x00{start}\x00{end}\x00{embedded}".encode()).hexdigest()
     return digest[:32]
 
 
@@ -33,15 +37,39 @@ def document_name(source: str, title: str) -> str:
 
 def embedding_text(chunk: Chunk) -> str:
     """What gets embedded and indexed: the chunk with its document's name and its section heading."""
-    heading = "" if not chunk.heading or chunk.text.startswith(chunk.heading[:40]) else f"{chunk.heading}\n"
-    return f"{document_name(chunk.source, chunk.title)}\n{heading}{chunk.text}"
+    return "\n".join(_prefix(chunk) + (chunk.text,))
+
+
+def embedding_parts(chunk: Chunk, sentences: Sequence[str]) -> tuple[str, ...]:
+    """``embedding_text(chunk)`` in the pieces a model may encode apart: name, heading, each sentence."""
+    return _prefix(chunk) + tuple(sentences)
+
+
+def _prefix(chunk: Chunk) -> tuple[str, ...]:
+    name = document_name(chunk.source, chunk.title)
+    return (name,) if not chunk.heading or chunk.text.startswith(chunk.heading[:40]) else (name, chunk.heading)
+
+
+def sentences_of(document: Document, chunks: Sequence[Chunk]) -> list[list[Unit]]:
+    """The units (sentences and headings) inside each chunk, as ``chunk_document`` cut them."""
+    found = units(document.text, limit=MAX_CHARS)
+    starts = [unit.start for unit in found]
+    result = []
+    for chunk in chunks:
+        inside = []
+        for unit in found[bisect.bisect_left(starts, chunk.start) :]:
+            if unit.end > chunk.end:
+                break
+            inside.append(unit)
+        result.append(inside)
+    return result
 
 
 def _heading_text(document: Document, unit: Unit) -> str:
     return re.sub(r"\s+", " ", document.text[unit.start : unit.end].lstrip("# ")).strip()
 
 
-def chunk_document(document: Document, max_chars: int = 700, overlap: int = 1) -> list[Chunk]:
+def chunk_document(document: Document, max_chars: int = MAX_CHARS, overlap: int = 1) -> list[Chunk]:
     """Cut ``document`` into chunks; every ``chunk.text == document.text[chunk.start:chunk.end]``.
 
     >>> doc = Document("d", "T", "Intro\\nOne. Two. Three.", "d.txt")

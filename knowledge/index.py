@@ -15,8 +15,8 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from functools import cached_property, lru_cache
 from importlib import resources
@@ -24,13 +24,13 @@ from pathlib import Path
 from typing import TypeVar
 
 from knowledge import recovery
-from knowledge.chunking import CHUNKER_VERSION, chunk_document, embedding_text
+from knowledge.chunking import CHUNKER_VERSION, chunk_document, embedding_parts, embedding_text, sentences_of
 from knowledge.config import Settings
-from knowledge.embedding import Embedder, get_embedder
+from knowledge.embedding import Embedder, PassageText, get_embedder
 from knowledge.errors import BusyError, ConfigError, IndexEmptyError, IngestError, NotFoundError, QuestionError
 from knowledge.lexical import LexicalIndex
 from knowledge.sources import discover, read, read_bytes, sha256_bytes, source_id
-from knowledge.store import ChromaStore, DocumentRecord, collection_name
+from knowledge.store import ChromaStore, DocumentRecord, Span, collection_name, pack_sentences, unpack_sentences
 from knowledge.types import Chunk, Document, IngestReport, Passage, SourceInfo
 
 BUNDLED = "iom-mali-trafficking-2023.txt"
@@ -39,6 +39,7 @@ MAX_K = 50
 RRF_K = 60
 EMBED_BATCH = 256  # chunks of several documents are embedded together, sorted by length
 MODEL_BATCH = 8  # texts per call of the model (see OneThreadEmbedder)
+PASSAGE_GROUP = 64  # passages per call of the model thread when the model encodes their sentences apart
 REFRESH_LIMIT = 64  # more changed documents than this: rebuild the lexical index by chunk ids
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 _T = TypeVar("_T")
@@ -76,7 +77,9 @@ class _Pending:
     chunks: list[Chunk]
     old_ids: set[str]
     new: list[Chunk]
-    texts: list[str]
+    texts: list[str]  # what is embedded and indexed of each new chunk (``embedding_text``)
+    passages: list[PassageText]  # the same, with the sentences apart
+    spans: list[list[Span]]  # the offsets of the sentences in each new chunk
 
 
 class Index:
@@ -93,6 +96,7 @@ class Index:
         self._held = threading.local()  # makes the write lock re-entrant within one thread
         self._caught_up = False
         self._documents: dict[str, Document] = {}  # read cache; cleared by this process's writes
+        self._sentences: dict[str, str] = {}  # packed sentence vectors of recently retrieved chunks, by chunk id
 
     @cached_property
     def store(self) -> ChromaStore:
@@ -262,38 +266,39 @@ class Index:
         consistent = sum(record.chunks for record in listed) == self.store.chunk_count()
         pending: list[_Pending] = []
         waiting = 0
-        for number, path in enumerate(files, 1):
-            if progress:
-                progress("read", number, len(files))
-            report.files += 1
-            try:
-                data = read_bytes(path)  # checks size and file type; a named pipe would block path.read_bytes()
-                existing = records.get(str(path))
-                if existing and data is not None and existing.chunker == CHUNKER_VERSION and existing.chunks:
-                    if existing.sha256 == sha256_bytes(data) and (
-                        consistent or existing.chunks == len(self.store.chunk_ids(existing.source))
-                    ):
-                        report.unchanged += 1
-                        report.sources.append(existing.source)
-                        continue
-                text, title, pages, sha = read(path, data)
-                source = existing.source if existing else self._free_source_id(path, taken)
-                taken[source] = str(path)
-                document = Document(source, title, text, str(path), sha, pages, _now())
-                pending.append(self._prepare(document, stored=existing is not None or not consistent))
-                waiting += len(pending[-1].texts)
-                report.added += 1
-                report.sources.append(source)
-            except IngestError as error:
-                report.errors.append(str(error))
-                continue
-            except OSError as error:
-                report.errors.append(f"{path}: cannot be read ({error.strerror or error}); check the file and try again.")
-                continue
-            if waiting >= EMBED_BATCH:
-                report.embedded += self._embed_and_store(pending, progress)
-                pending, waiting = [], 0
-        report.embedded += self._embed_and_store(pending, progress)
+        with _BackgroundWriter(self._write) as writer:
+            for number, path in enumerate(files, 1):
+                if progress:
+                    progress("read", number, len(files))
+                report.files += 1
+                try:
+                    data = read_bytes(path)  # checks size and file type; a named pipe would block path.read_bytes()
+                    existing = records.get(str(path))
+                    if existing and data is not None and existing.chunker == CHUNKER_VERSION and existing.chunks:
+                        if existing.sha256 == sha256_bytes(data) and (
+                            consistent or existing.chunks == len(self.store.chunk_ids(existing.source))
+                        ):
+                            report.unchanged += 1
+                            report.sources.append(existing.source)
+                            continue
+                    text, title, pages, sha = read(path, data)
+                    source = existing.source if existing else self._free_source_id(path, taken)
+                    taken[source] = str(path)
+                    document = Document(source, title, text, str(path), sha, pages, _now())
+                    pending.append(self._prepare(document, stored=existing is not None or not consistent))
+                    waiting += len(pending[-1].texts)
+                    report.added += 1
+                    report.sources.append(source)
+                except IngestError as error:
+                    report.errors.append(str(error))
+                    continue
+                except OSError as error:
+                    report.errors.append(f"{path}: cannot be read ({error.strerror or error}); check the file and try again.")
+                    continue
+                if waiting >= EMBED_BATCH:
+                    report.embedded += writer.write(pending, self._embed(pending, progress))
+                    pending, waiting = [], 0
+            report.embedded += writer.write(pending, self._embed(pending, progress))
         return listed
 
     @staticmethod
@@ -316,26 +321,39 @@ class Index:
             raise IngestError(f"{document.path}: has no sentences to index; check the file's content.")
         old_ids = self.store.chunk_ids(document.source) if stored else set()
         new = [chunk for chunk in chunks if chunk.id not in old_ids]
-        return _Pending(document, chunks, old_ids, new, [embedding_text(chunk) for chunk in new])
+        texts = [embedding_text(chunk) for chunk in new]
+        units = sentences_of(document, new)
+        passages = [
+            PassageText(text, embedding_parts(chunk, [document.text[u.start : u.end] for u in inside]))
+            for text, chunk, inside in zip(texts, new, units)
+        ]
+        return _Pending(document, chunks, old_ids, new, texts, passages, [[(u.start, u.end) for u in inside] for inside in units])
 
     def _embed_and_store(self, pending: Sequence[_Pending], progress: Progress | None) -> int:
         """Embed the new chunks of several documents in one pass, then write them together; returns how many were embedded."""
-        texts = [text for item in pending for text in item.texts]
-        # Longest first, so that each batch holds texts of similar length (less padding); then back in order.
-        order = sorted(range(len(texts)), key=lambda number: len(texts[number]), reverse=True)
+        vectors = self._embed(pending, progress)
+        self._write(pending, vectors)
+        return len(vectors)
+
+    def _embed(self, pending: Sequence[_Pending], progress: Progress | None) -> list[list[float]]:
+        """Vectors of the new chunks of ``pending``, in order; their sentences' vectors go into the chunks."""
+        passages = [passage for item in pending for passage in item.passages]
         done = 0
 
         def tick(count: int) -> None:
             nonlocal done
             done += count
             if progress:
-                progress("embed", done, len(texts))
+                progress("embed", done, len(passages))
 
-        vectors: list[list[float]] = [[] for _ in texts]
-        for number, vector in zip(order, self.embedder.embed_documents([texts[n] for n in order], progress=tick)):
-            vectors[number] = vector
-        self._write(pending, vectors)
-        return len(texts)
+        vectors, parts = self.embedder.embed_passages(passages, progress=tick)
+        if parts:  # the model gave the sentences' vectors too: kept with each chunk for the answerer
+            for item in pending:
+                item.new[:] = [
+                    replace(chunk, sentence_vectors=_packed(spans, passage.parts[-len(spans) :], parts)) if spans else chunk
+                    for chunk, passage, spans in zip(item.new, item.passages, item.spans)
+                ]
+        return vectors
 
     def _write(self, pending: Sequence[_Pending], vectors: Sequence[Sequence[float]]) -> None:
         """Documents' new chunks, stale chunks and records, in Chroma and in the lexical index.
@@ -427,6 +445,14 @@ class Index:
     def embed_query(self, text: str) -> list[float]:
         return self.embedder.embed_query(text)
 
+    def sentence_vectors(self, passage: Passage) -> dict[Span, list[float]]:
+        """The stored vectors of the sentences in ``passage``, by (start, end); empty when none were stored."""
+        packed = self._sentences.get(passage.id)
+        if packed is None:
+            chunk = self.store.get_chunks([passage.id]).get(passage.id)
+            packed = self._sentences[passage.id] = chunk.sentence_vectors if chunk else ""
+        return _unpacked(packed)
+
     def search(self, question: str, k: int = 5) -> list[Passage]:
         """The ``k`` best passages: dense and BM25 rankings fused by reciprocal rank."""
         question, k = check_question(question), check_k(k)
@@ -444,6 +470,9 @@ class Index:
         ranked = sorted(fused, key=fused.__getitem__, reverse=True)[: 2 * k]
         known = {chunk.id: chunk for chunk, _ in dense}
         known.update(self.store.get_chunks([chunk_id for chunk_id in ranked if chunk_id not in known]))
+        if len(self._sentences) > 4096:  # a bound on memory for long-running servers
+            self._sentences.clear()
+        self._sentences.update((chunk.id, chunk.sentence_vectors) for chunk in known.values() if chunk.sentence_vectors)
         passages: list[Passage] = []
         seen: set[tuple[str, str]] = set()
         for chunk_id in ranked:
@@ -454,6 +483,41 @@ class Index:
             seen.add((chunk.source, chunk.text))
             passages.append(_passage(chunk, fused[chunk_id]))
         return passages[:k]
+
+
+class _BackgroundWriter:
+    """Writes batches on a helper thread, one at a time, while the caller embeds the next one.
+
+    Writing is about a tenth of an ingest; overlapped with the model's work, it costs little.
+    A failed write raises at the next ``write`` or when the block ends; either way no batch is
+    left half-handled (the store's writes are ordered so that ``knowledge.recovery`` repairs them).
+    """
+
+    def __init__(self, write: Callable[[Sequence[_Pending], Sequence[Sequence[float]]], None]) -> None:
+        self._write = write
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pressroom-write")
+        self._running: Future[None] | None = None
+
+    def write(self, pending: Sequence[_Pending], vectors: Sequence[Sequence[float]]) -> int:
+        """Start writing ``pending`` once the batch before is written; returns how many chunks it holds."""
+        self._wait()
+        if pending:
+            self._running = self._thread.submit(self._write, list(pending), vectors)
+        return len(vectors)
+
+    def _wait(self) -> None:
+        running, self._running = self._running, None
+        if running is not None:
+            running.result()
+
+    def __enter__(self) -> _BackgroundWriter:
+        return self
+
+    def __exit__(self, *error: object) -> None:
+        try:
+            self._wait()
+        finally:
+            self._thread.shutdown(wait=True)
 
 
 class OneThreadEmbedder(Embedder):
@@ -494,11 +558,31 @@ class OneThreadEmbedder(Embedder):
                 vectors[number] = vector
         return vectors
 
+    def embed_passages(
+        self, passages: Sequence[PassageText], progress: Callable[[int], None] | None = None
+    ) -> tuple[list[list[float]], dict[str, list[float]]]:
+        """The inner model's passage vectors, a few passages per call of the model thread."""
+        if type(self.inner).embed_passages is Embedder.embed_passages:  # texts whole: longest with longest
+            order = sorted(range(len(passages)), key=lambda number: len(passages[number].text), reverse=True)
+            vectors: list[list[float]] = [[] for _ in passages]
+            for number, vector in zip(order, self.embed_documents([passages[n].text for n in order], progress)):
+                vectors[number] = vector
+            return vectors, {}
+        vectors, parts = [], {}
+        for start in range(0, len(passages), PASSAGE_GROUP):
+            group = passages[start : start + PASSAGE_GROUP]
+            got, found = on_model_thread(self.inner.embed_passages, group)
+            vectors.extend(got)
+            parts.update(found)
+            if progress:
+                progress(len(group))
+        return vectors, parts
+
     def embed_query(self, text: str) -> list[float]:
         return _cached_query_vector(self.inner, text)
 
-    def similarity(self, a: Sequence[float], b: Sequence[float]) -> float:
-        return self.inner.similarity(a, b)
+    def similarities(self, a: Sequence[float], vectors: Sequence[Sequence[float]]) -> list[float]:
+        return self.inner.similarities(a, vectors)
 
 
 _model_thread: ThreadPoolExecutor | None = None
@@ -519,6 +603,16 @@ def on_model_thread(function: Callable[..., _T], *args: object) -> _T:
             os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
             _model_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pressroom-model")
     return _model_thread.submit(function, *args).result()
+
+
+def _packed(spans: Sequence[Span], sentences: Sequence[str], vectors: dict[str, list[float]]) -> str:
+    """The vectors of a chunk's sentences (``spans``, texts ``sentences``), packed for its metadata."""
+    return pack_sentences({span: vectors[text] for span, text in zip(spans, sentences) if text in vectors})
+
+
+@lru_cache(maxsize=1024)
+def _unpacked(packed: str) -> dict[Span, list[float]]:
+    return unpack_sentences(packed) if packed else {}
 
 
 @lru_cache(maxsize=512)

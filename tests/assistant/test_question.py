@@ -1,6 +1,6 @@
 import pytest
 
-from assistant.question import Expect, expected, has_kind, standalone
+from assistant.question import Expect, expected, has_kind, kind_strength, places, standalone
 
 
 @pytest.mark.parametrize(
@@ -12,6 +12,7 @@ from assistant.question import Expect, expected, has_kind, standalone
         ("How much money did the Netherlands give?", Expect.MONEY),
         ("Who chaired the ceremony?", Expect.PERSON),
         ("Where was the launch held?", Expect.PLACE),
+        ("At which venue was the ceremony held?", Expect.PLACE),
         ("What are the four priority areas?", Expect.ANY),
         ("Quand le plan a-t-il été lancé ?", Expect.DATE),
     ],
@@ -26,6 +27,24 @@ def test_kinds_are_found_in_text() -> None:
     assert not has_kind("which expires in 2022", Expect.NUMBER)  # a year is not a count
     assert has_kind("a grant of USD 2 million", Expect.MONEY) and not has_kind("five years", Expect.MONEY)
     assert has_kind("said Vanessa LEIGH", Expect.PERSON)
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "found"),
+    [
+        ("chaired the launch ceremony in Bamako on Thursday", "Which city hosted the launch?", ["bamako"]),
+        ("Bamako – The Minister of Justice chaired the ceremony.", "Which city?", ["bamako"]),
+        ("with the financial support of the Kingdom of the Netherlands", "Which country paid?", ["kingdom of the netherlands"]),
+        ("a meeting du 5 au 9 juillet 2000 à Bordeaux", "Dans quelle ville ?", ["bordeaux"]),
+        # Names that are not places: organisations, plans, texts, and places the question already names.
+        ("in line with objective 10 of the Global Compact for Safe Migration", "Where?", []),
+        ("drafted by a sub-committee set up by the Malian authorities, with the National Coordinating Committee", "Where?", []),
+        ("The National Action Plan was launched in Bamako.", "At which venue in Bamako was it launched?", []),
+    ],
+)
+def test_places_are_names_that_locate(text: str, question: str, found: list[str]) -> None:
+    assert places(text, question) == found
+    assert kind_strength(text, Expect.PLACE, question) == (1.0 if found else 0.0)
 
 
 def test_follow_ups_take_the_previous_question() -> None:
