@@ -47,6 +47,12 @@ class Candidate:
     score: float = 0.0
 
 
+# Kinds whose answers have a form nothing else has (a phone number, an e-mail address, "Full Name
+# (ACRONYM)"): when a retrieved sentence holds one, it is the answer even if another reads closer.
+# A date or a name, on the other hand, often belongs to another subject than the question's.
+UNMISTAKABLE = frozenset({Expect.PHONE, Expect.EMAIL, Expect.EXPANSION})
+
+
 @dataclass(frozen=True)
 class Weights:
     """How evidence combines, and the bar an answer must clear.
@@ -98,6 +104,8 @@ class ExtractiveAnswerer(Answerer):
         if not candidates:
             return self.abstain("no sentence in the retrieved passages")
         scored = self.score(query, kind, candidates, passages)
+        if kind in UNMISTAKABLE:  # a phone number answers "what number can I call?", however the rest reads
+            scored = [c for c in scored if c.kind > 0] or scored
         best = scored[0]
         if kind is not Expect.ANY and best.kind == 0:
             return self.abstain(f"no retrieved sentence holds a {kind.value}")

@@ -255,7 +255,8 @@ def places(text: str, question: str = "") -> list[str]:
     # "in Bamako", but not the "in Persons" of a title ("Trafficking in Persons").
     found += [m.group(1) for m in LOCATED.finditer(text) if not _TITLE_WORD_BEFORE.search(text, 0, m.start())]
     named = [name for name in found if fold(name.split()[-1]) not in _NOT_PLACES]
-    named += [match.group() for match in _COUNTRY.finditer(text)]
+    if not re.search(r"\b(city|town|village|venue|ville|lieu|endroit|localite)\b", asked):  # a country is no city
+        named += [match.group() for match in _COUNTRY.finditer(text)]
     return list(dict.fromkeys(fold(name) for name in named if fold(name) not in asked))
 
 

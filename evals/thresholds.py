@@ -11,7 +11,7 @@ ranking). Raise a bound when the measured score rises; never lower one to let a 
 without saying why in the commit message.
 
 >>> [bound.describe() for bound in RELEASE_GATE][:1]
-['accuracy >= 0.833']
+['accuracy >= 0.875']
 """
 
 from __future__ import annotations
@@ -23,19 +23,18 @@ from evals.report import Scores
 # What the release run measured when these bounds were set (see module docstring).
 MEASURED = {
     "commit": "sentence vectors at ingest (this commit's parent tree, 2026-11-28)",
-    "accuracy": 40 / 48,
+    "accuracy": 42 / 48,
     "hit_at_k": 48 / 48,
-    "citation_precision": 0.661,
+    "citation_precision": 0.683,
     "quote_validity": 1.0,
     "abstention_recall": 10 / 13,
-    "abstention_precision": 10 / 12,
-    "false_abstentions": 2,
+    "abstention_precision": 10 / 11,
+    "false_abstentions": 1,
 }
-# Citation precision fell from 0.672 (c845d8e) to 0.661 on purpose. Chunk vectors now pool the
-# vectors of their sentences, which moved retrieval ranks (hit@5 0.979 -> 1.0 here, 0.913 -> 0.957
-# on the licences) and with them which runner-up sentences are quoted as a second citation; the
-# question-kind fixes of the same change raised accuracy (39 -> 40 of 48) and abstention recall
-# (9 -> 10 of 13) and cut false abstentions (3 -> 2), and on the licences 7 -> 2.
+# Since c845d8e: chunk vectors pool the vectors of their sentences (hit@5 0.979 -> 1.0 here,
+# 0.913 -> 0.957 on the licences), question kinds are read from the asking clause, places are
+# names that locate, and an unmistakable answer form (phone, e-mail, acronym expansion) wins:
+# accuracy 39 -> 42 of 48, abstention recall 9 -> 10 of 13, false abstentions 3 -> 1.
 
 
 @dataclass(frozen=True)
@@ -62,13 +61,13 @@ class Bound:
 
 
 RELEASE_GATE: tuple[Bound, ...] = (
-    Bound("accuracy", minimum=0.833),
+    Bound("accuracy", minimum=0.875),
     Bound("hit_at_k", minimum=1.0),
-    Bound("citation_precision", minimum=0.66),
+    Bound("citation_precision", minimum=0.683),
     Bound("quote_validity", minimum=1.0),
     Bound("abstention_recall", minimum=0.769),
-    Bound("abstention_precision", minimum=0.833),
-    Bound("false_abstentions", maximum=2),
+    Bound("abstention_precision", minimum=0.909),
+    Bound("false_abstentions", maximum=1),
 )
 
 

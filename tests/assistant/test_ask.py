@@ -23,6 +23,10 @@ def check_citations(answer: Answer, index: Index) -> None:
         ("Who chaired the launch ceremony?", "KASSOGUE"),
         ("What are the four priority areas of the plan?", "prevention, protection, prosecution, and partnerships"),
         ("Which country financially supported the two initiatives?", "Netherlands"),
+        # A phone number answers a "which number do I call" question even when another sentence reads closer.
+        ("Which phone number reaches the IOM press office in Mali?", "+223 90 50 00 06"),
+        # A "when" inside a later clause does not make this a date question, nor a "who" one.
+        ("Which organisations supported the drafting when the plan was prepared?", "UNODC"),
     ],
 )
 def test_answers_quote_the_release(shared_real_index: Index, question: str, expected: str) -> None:
