@@ -15,7 +15,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from functools import cached_property, lru_cache
@@ -266,39 +266,38 @@ class Index:
         consistent = sum(record.chunks for record in listed) == self.store.chunk_count()
         pending: list[_Pending] = []
         waiting = 0
-        with _BackgroundWriter(self._write) as writer:
-            for number, path in enumerate(files, 1):
-                if progress:
-                    progress("read", number, len(files))
-                report.files += 1
-                try:
-                    data = read_bytes(path)  # checks size and file type; a named pipe would block path.read_bytes()
-                    existing = records.get(str(path))
-                    if existing and data is not None and existing.chunker == CHUNKER_VERSION and existing.chunks:
-                        if existing.sha256 == sha256_bytes(data) and (
-                            consistent or existing.chunks == len(self.store.chunk_ids(existing.source))
-                        ):
-                            report.unchanged += 1
-                            report.sources.append(existing.source)
-                            continue
-                    text, title, pages, sha = read(path, data)
-                    source = existing.source if existing else self._free_source_id(path, taken)
-                    taken[source] = str(path)
-                    document = Document(source, title, text, str(path), sha, pages, _now())
-                    pending.append(self._prepare(document, stored=existing is not None or not consistent))
-                    waiting += len(pending[-1].texts)
-                    report.added += 1
-                    report.sources.append(source)
-                except IngestError as error:
-                    report.errors.append(str(error))
-                    continue
-                except OSError as error:
-                    report.errors.append(f"{path}: cannot be read ({error.strerror or error}); check the file and try again.")
-                    continue
-                if waiting >= EMBED_BATCH:
-                    report.embedded += writer.write(pending, self._embed(pending, progress))
-                    pending, waiting = [], 0
-            report.embedded += writer.write(pending, self._embed(pending, progress))
+        for number, path in enumerate(files, 1):
+            if progress:
+                progress("read", number, len(files))
+            report.files += 1
+            try:
+                data = read_bytes(path)  # checks size and file type; a named pipe would block path.read_bytes()
+                existing = records.get(str(path))
+                if existing and data is not None and existing.chunker == CHUNKER_VERSION and existing.chunks:
+                    if existing.sha256 == sha256_bytes(data) and (
+                        consistent or existing.chunks == len(self.store.chunk_ids(existing.source))
+                    ):
+                        report.unchanged += 1
+                        report.sources.append(existing.source)
+                        continue
+                text, title, pages, sha = read(path, data)
+                source = existing.source if existing else self._free_source_id(path, taken)
+                taken[source] = str(path)
+                document = Document(source, title, text, str(path), sha, pages, _now())
+                pending.append(self._prepare(document, stored=existing is not None or not consistent))
+                waiting += len(pending[-1].texts)
+                report.added += 1
+                report.sources.append(source)
+            except IngestError as error:
+                report.errors.append(str(error))
+                continue
+            except OSError as error:
+                report.errors.append(f"{path}: cannot be read ({error.strerror or error}); check the file and try again.")
+                continue
+            if waiting >= EMBED_BATCH:
+                report.embedded += self._embed_and_store(pending, progress)
+                pending, waiting = [], 0
+        report.embedded += self._embed_and_store(pending, progress)
         return listed
 
     @staticmethod
@@ -483,41 +482,6 @@ class Index:
             seen.add((chunk.source, chunk.text))
             passages.append(_passage(chunk, fused[chunk_id]))
         return passages[:k]
-
-
-class _BackgroundWriter:
-    """Writes batches on a helper thread, one at a time, while the caller embeds the next one.
-
-    Writing is about a tenth of an ingest; overlapped with the model's work, it costs little.
-    A failed write raises at the next ``write`` or when the block ends; either way no batch is
-    left half-handled (the store's writes are ordered so that ``knowledge.recovery`` repairs them).
-    """
-
-    def __init__(self, write: Callable[[Sequence[_Pending], Sequence[Sequence[float]]], None]) -> None:
-        self._write = write
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pressroom-write")
-        self._running: Future[None] | None = None
-
-    def write(self, pending: Sequence[_Pending], vectors: Sequence[Sequence[float]]) -> int:
-        """Start writing ``pending`` once the batch before is written; returns how many chunks it holds."""
-        self._wait()
-        if pending:
-            self._running = self._thread.submit(self._write, list(pending), vectors)
-        return len(vectors)
-
-    def _wait(self) -> None:
-        running, self._running = self._running, None
-        if running is not None:
-            running.result()
-
-    def __enter__(self) -> _BackgroundWriter:
-        return self
-
-    def __exit__(self, *error: object) -> None:
-        try:
-            self._wait()
-        finally:
-            self._thread.shutdown(wait=True)
 
 
 class OneThreadEmbedder(Embedder):
