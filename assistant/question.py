@@ -56,6 +56,11 @@ _CAPITALISED = r"[A-Z][\w’'-]+(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w’'-]+)*"
 # ("Bamako – The Minister ..."), or a country.
 LOCATED = re.compile(rf"\b(?:in|at|near|from|across|throughout|within|en|à|au|aux|dans)\s+(?:the\s+)?({_CAPITALISED})")
 DATELINE = re.compile(r"^\s*([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)\s*[–—-]\s")
+DESCRIBED_PLACE = re.compile(
+    r"\b(?:in|at|before|within)\s+(?:the|a|any)\s+(?:\w+\s+)?(?:courts?|place|premises|offices?|jurisdiction|venue|"
+    r"territory|country|state|region|city|building|site)\b",
+    re.IGNORECASE,
+)
 _TITLE_WORD_BEFORE = re.compile(r"\b[A-Z][\w’'-]*\s*$")
 # Last words that make a name an organisation or a text rather than a place ("in the Global Compact").
 _NOT_PLACES = frozenset(
@@ -237,7 +242,10 @@ def kind_strength(text: str, kind: Expect, question: str = "") -> float:
             return 1.0
         return 0.5 if _novel(NAME, text, question) else 0.0  # an organisation answers some "who" questions
     if kind is Expect.PLACE:
-        return 1.0 if places(text, question) else 0.0
+        if places(text, question):
+            return 1.0
+        # "Where may litigation be brought?" -- "in the courts of a jurisdiction where ...": a place described, not named.
+        return 0.5 if re.match(rf"{_OPENING}(where|ou)\b", fold(question)) and DESCRIBED_PLACE.search(text) else 0.0
     patterns = {Expect.PHONE: PHONE, Expect.EMAIL: EMAIL, Expect.MONEY: MONEY}
     return 1.0 if _novel(patterns[kind], text, question) else 0.0
 

@@ -47,6 +47,12 @@ def test_places_are_names_that_locate(text: str, question: str, found: list[str]
     assert kind_strength(text, Expect.PLACE, question) == (1.0 if found else 0.0)
 
 
+def test_a_where_question_takes_a_described_place_as_half_an_answer() -> None:
+    text = "Any litigation may be brought only in the courts of a jurisdiction where the defendant resides."
+    assert kind_strength(text, Expect.PLACE, "Under MPL 2.0, where may litigation be brought?") == 0.5
+    assert kind_strength(text, Expect.PLACE, "Which city hosts the court?") == 0.0  # a city must be named
+
+
 def test_follow_ups_take_the_previous_question() -> None:
     history = [("When was the plan launched?", "On 19 October 2023 [1]")]
     assert standalone("Who chaired it?", history) == "Who chaired it? (When was the plan launched?)"
