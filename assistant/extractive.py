@@ -121,7 +121,7 @@ class ExtractiveAnswerer(Answerer):
             start, end, text = best.closing
             chosen.append(replace(best, start=start, end=end, text=text, closing=None))
         else:
-            runner_up = next((c for c in scored[1:] if c.kind >= best.kind), None)
+            runner_up = next((c for c in scored[1:] if c.kind >= best.kind and c.source == best.source), None)
             if runner_up and runner_up.score >= self.weights.second * best.score:
                 chosen.append(replace(runner_up, closing=None))
         chosen.sort(key=lambda c: (c.source, c.start))
