@@ -174,7 +174,10 @@ def expected(question: str) -> Expect:
         q,
     ):
         return Expect.DATE
-    asks_price = r"(what|which)\s+(is|was|are|were|will be)\s+(the\s+)?(total\s+|overall\s+)?(budget|cost|amount|price|sum|fee)\b"
+    asks_price = (
+        r"((what|which)\s+(is|was|are|were|will be)\s+(the\s+)?(total\s+|overall\s+)?(budget|cost|amount|price|sum|fee)|"
+        r"(quel|quelle)\s+(est|etait|sera|a ete)\s+(le|la|l')\s*(budget|cout|montant|prix|somme))\b"
+    )
     if re.match(rf"{_OPENING}{asks_price}", q):
         return Expect.MONEY
     if re.match(rf"{_OPENING}(who|whom|whose|qui)\b", q) or re.search(r"\b(what is the name of)\b", q) or re.search(
