@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from enum import Enum
+from functools import lru_cache
 from importlib import resources
 
 from knowledge.text import STOPWORDS, fold, stem, terms
@@ -150,6 +151,11 @@ _OPENING = (
 )
 
 
+def _asks_where(folded_question: str) -> bool:
+    """Whether a (folded) question starts with "where" ("Under MPL 2.0, where ...?" too)."""
+    return re.match(rf"{_OPENING}(where|ou)\b", folded_question) is not None
+
+
 def expected(question: str) -> Expect:
     """The kind of answer: "When ..." wants a date, "How many ..." a number, "Who ..." a name."""
     if abbreviation(question):
@@ -184,8 +190,8 @@ def expected(question: str) -> Expect:
         rf"\b(which|what|quel|quelle)\s+(?:\w+\s+){{0,3}}?({_PERSON_NOUNS})\b", q
     ):
         return Expect.PERSON
-    if re.search(
-        rf"^{_OPENING}(where|ou)\b|\b(which city|what city|which country|what country|in what place|which town|which venue|"
+    if _asks_where(q) or re.search(
+        r"\b(which city|what city|which country|what country|in what place|which town|which venue|"
         r"what venue|which location|what location|which region|what region|"
         r"quelle ville|quel pays|quel lieu|quel endroit|quelle localite)\b",
         q,
@@ -248,7 +254,7 @@ def kind_strength(text: str, kind: Expect, question: str = "") -> float:
         if places(text, question):
             return 1.0
         # "Where may litigation be brought?" -- "in the courts of a jurisdiction where ...": a place described, not named.
-        return 0.5 if re.match(rf"{_OPENING}(where|ou)\b", fold(question)) and DESCRIBED_PLACE.search(text) else 0.0
+        return 0.5 if _asks_where(fold(question)) and DESCRIBED_PLACE.search(text) else 0.0
     patterns = {Expect.PHONE: PHONE, Expect.EMAIL: EMAIL, Expect.MONEY: MONEY}
     return 1.0 if _novel(patterns[kind], text, question) else 0.0
 
@@ -267,17 +273,17 @@ def places(text: str, question: str = "") -> list[str]:
     found += [m.group(1) for m in LOCATED.finditer(text) if not _TITLE_WORD_BEFORE.search(text, 0, m.start())]
     named = [name for name in found if fold(name.split()[-1]) not in _NOT_PLACES]
     if not re.search(r"\b(city|town|village|venue|ville|lieu|endroit|localite)\b", asked):  # a country is no city
-        named += [match.group() for match in _COUNTRY.finditer(text)]
+        named += [match.group() for match in _countries().finditer(text)]
     return list(dict.fromkeys(fold(name) for name in named if fold(name) not in asked))
 
 
+@lru_cache(maxsize=1)
 def _countries() -> re.Pattern[str]:
+    """Any name of ``data/places.txt``, longest first (read on first use, not at import)."""
     listed = resources.files("assistant").joinpath("data/places.txt").read_text(encoding="utf-8").splitlines()
     names = sorted((line.strip() for line in listed if line.strip() and not line.startswith("#")), key=len)[::-1]
     return re.compile(r"\b(?:" + "|".join(re.escape(name) for name in names) + r")\b")
 
-
-_COUNTRY = _countries()
 
 
 def _count_strength(text: str, question: str) -> float:

@@ -57,7 +57,8 @@ def add_documents(index: Index, docs: list[corpus.SyntheticDocument], points: np
         chunks += cut
         sentences += sentences_of(document, cut)
     picks = np.frombuffer(b"".join(bytes.fromhex(c.id[:4]) for c in chunks), dtype=">u2") % len(points)
-    vectors = np.stack([near(points[pick], 1, rng)[0] for pick in picks])
+    noise = rng.standard_normal((len(chunks), points.shape[1]), dtype=np.float32) / np.sqrt(points.shape[1])
+    vectors = _unit(points[picks] + NOISE * noise)
     # Each sentence's vector lies near its chunk's, and is stored with the chunk as ingest stores it.
     chunks = [
         replace(chunk, sentence_vectors=pack_sentences(dict(zip([(u.start, u.end) for u in inside], near(vector, len(inside), rng)))))

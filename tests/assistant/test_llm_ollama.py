@@ -15,6 +15,7 @@ pytest.importorskip("langchain_ollama", reason="the llm extra is not installed: 
 
 from assistant import Answer, ask, ask_stream  # noqa: E402
 from knowledge import Index  # noqa: E402
+from tests.fake_http import respond  # noqa: E402
 
 REPLY = "The National Action Plan was launched in Bamako on 19 October 2023 [1]."
 
@@ -49,11 +50,7 @@ class OllamaServer:
                 lines.append({"model": body.get("model"), "created_at": "2025-01-01T00:00:00Z", "message": {"role": "assistant", "content": ""},
                               "done": True, "done_reason": "stop", "total_duration": 1, "eval_count": len(words), "prompt_eval_count": 10})
                 data = b"".join(json.dumps(line).encode() + b"\n" for line in lines)
-                self.send_response(200)
-                self.send_header("Content-Type", "application/x-ndjson")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                respond(self, 200, data, "application/x-ndjson")
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True

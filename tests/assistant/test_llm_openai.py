@@ -26,6 +26,7 @@ from assistant.citations import verify  # noqa: E402
 from assistant.generative import GenerativeAnswerer  # noqa: E402
 from assistant.llm import LLMSettings  # noqa: E402
 from knowledge import Index  # noqa: E402
+from tests.fake_http import respond  # noqa: E402
 
 GOOD = "The National Action Plan was launched in Bamako on 19 October 2023 [1]."
 HANG_LIMIT = 10.0  # a hanging request is released after this many seconds at most
@@ -117,12 +118,7 @@ class ChatServer:
                 self.wfile.flush()
 
             def _json(self, status: int, payload: dict[str, Any]) -> None:
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                respond(self, status, json.dumps(payload).encode())
 
             def _close(self) -> None:
                 self.close_connection = True

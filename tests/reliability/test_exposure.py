@@ -23,6 +23,7 @@ import pytest
 
 from knowledge import Index, Settings
 from knowledge.embedding import HashingEmbedder
+from tests.fake_http import respond
 from tests.reliability.conftest import PRESSROOM, stop
 from tests.ui.conftest import GRADIO_NOISE, free_port
 
@@ -352,11 +353,7 @@ class EchoingServer:
                 self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 echoed = {key: value for key, value in self.headers.items()}
                 body = json.dumps({"error": {"message": f"bad request, you sent {echoed}", "type": "invalid_request_error"}}).encode()
-                self.send_response(400)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                respond(self, 400, body)
 
         self.http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.port = self.http.server_address[1]
