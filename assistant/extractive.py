@@ -116,15 +116,21 @@ class ExtractiveAnswerer(Answerer):
         confidence = best.score - self.weights.unknown * unknown
         if confidence < self.weights.threshold:
             return self.abstain(f"confidence {confidence:.2f} < {self.weights.threshold:.2f} (unknown terms {unknown:.2f})")
-        chosen = [best]
-        # A second sentence when the first opens a quotation (the speaker is named where it closes),
-        # or when another sentence is nearly as good: two short quotes beat a wrong single one.
-        if best.closing and kind is Expect.PERSON:  # "who said ...?": the speaker is named where the quote closes
+        # A quotation is quoted with the sentence that names its speaker: as one span when that
+        # sentence follows at once, as two quotes for "who said ...?" when it comes a few sentences on.
+        if best.closing and _adjacent(best):
+            chosen = [_with_closing(best)]
+        elif best.closing and kind is Expect.PERSON:
             start, end, text = best.closing
-            chosen.append(replace(best, start=start, end=end, text=text, closing=None))
+            chosen = [replace(best, closing=None), replace(best, start=start, end=end, text=text, closing=None)]
         else:
-            runner_up = next((c for c in scored[1:] if c.kind >= best.kind and c.source == best.source), None)
-            if runner_up and runner_up.score >= self.weights.second * best.score:
+            chosen = [best]
+        # Another sentence when it is nearly as good: two short quotes beat a wrong single one.
+        runner_up = next((c for c in scored[1:] if c.kind >= best.kind and c.source == best.source), None)
+        if len(chosen) == 1 and runner_up and runner_up.score >= self.weights.second * best.score:
+            if _closes_in(runner_up, best):  # the runner-up opens the quotation the best sentence closes
+                chosen = [_with_closing(runner_up)]
+            elif not _overlaps(runner_up, chosen[0]):  # else it is already quoted within the quotation
                 chosen.append(replace(runner_up, closing=None))
         chosen.sort(key=lambda c: (c.source, c.start))
         text = " ".join(f"{_one_line(c.text)} [{number}]" for number, c in enumerate(chosen, 1))
@@ -231,6 +237,27 @@ def _closing_quote(text: str, sentences: Sequence[Unit], number: int) -> tuple[i
         if "”" in piece or '"' in piece:
             return unit.start, unit.end, piece
     return None
+
+
+def _adjacent(candidate: Candidate) -> bool:
+    """True when the quotation ``candidate`` opens closes in the very next sentence (one span holds both)."""
+    return candidate.closing is not None and candidate.closing[0] - candidate.end <= 3
+
+
+def _with_closing(candidate: Candidate) -> Candidate:
+    """The quotation ``candidate`` opens, up to the sentence naming its speaker, as one quote."""
+    assert candidate.closing is not None
+    start, end, text = candidate.closing
+    return replace(candidate, end=end, text=f"{candidate.text} {text}", closing=None)
+
+
+def _closes_in(opener: Candidate, closer: Candidate) -> bool:
+    """True when ``opener`` opens a quotation that closes, in the very next sentence, with ``closer``."""
+    return _adjacent(opener) and opener.source == closer.source and opener.closing[:2] == (closer.start, closer.end)  # type: ignore[index]
+
+
+def _overlaps(candidate: Candidate, other: Candidate) -> bool:
+    return candidate.source == other.source and candidate.start < other.end and other.start < candidate.end
 
 
 def _one_line(text: str) -> str:

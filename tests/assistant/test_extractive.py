@@ -28,3 +28,26 @@ def test_a_second_quote_never_comes_from_another_document() -> None:
     draft = answerer.answer(question, question, [passage(GPL2, 0), passage(GPL3, 1)])
     assert not draft.abstained
     assert len({quote.source for quote in draft.quotes}) == 1
+
+
+SPEECH = Document(
+    "speech",
+    "Launch of the plan",
+    "The plan was launched in Bamako. “We consulted every stakeholder in the country. "
+    "This made it possible to define the strategic lines of the plan,” said Vanessa LEIGH, coordinator. "
+    "Funding came from the Netherlands.",
+    "speech.txt",
+)
+
+
+def test_a_quotation_is_quoted_with_its_speaker_as_one_span() -> None:
+    """An opening sentence and the adjacent one naming the speaker form one statement: one quote, not two."""
+    answerer = ExtractiveAnswerer(HashingEmbedder(), lambda p: SPEECH, frequencies, Weights(second=0.0, threshold=-1.0))
+    for question in ("Who said that every stakeholder in the country was consulted?", "What did the consultations make it possible to define?"):
+        draft = answerer.answer(question, question, [passage(SPEECH, 0)])
+        assert len(draft.quotes) == 1, (question, draft.text)
+        quote = draft.quotes[0]
+        assert SPEECH.text[quote.start : quote.end] == (
+            "“We consulted every stakeholder in the country. "
+            "This made it possible to define the strategic lines of the plan,” said Vanessa LEIGH, coordinator."
+        )
