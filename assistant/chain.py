@@ -32,7 +32,11 @@ def _generative(index: Index) -> Answerer:
 # Answerer names a user can choose; each maker builds one for an index.
 ANSWERERS: dict[str, Callable[[Index], Answerer]] = {
     "extractive": lambda index: ExtractiveAnswerer(
-        index.embedder, index.document_of, index.lexical.frequencies, stored=index.sentence_vectors
+        index.embedder,
+        index.document_of,
+        index.lexical.frequencies,
+        stored=index.sentence_vectors,
+        unnamed=index.without_names,
     ),
     "llm": _generative,  # a chat model (PRESSROOM_LLM: local | openai | ollama), grounded, extractive fallback
 }

@@ -25,7 +25,7 @@ from assistant.prompt import looks_like_instruction
 from assistant.question import Expect, expected, focus_terms, kind_strength
 from knowledge.embedding import Embedder
 from knowledge.language import detect_language
-from knowledge.text import Unit, terms, units
+from knowledge.text import STOPWORDS, Unit, fold, terms, units
 from knowledge.types import Document, Passage
 
 Vector = list[float]
@@ -92,12 +92,16 @@ class ExtractiveAnswerer(Answerer):
         frequencies: Callable[[Iterable[str]], tuple[int, dict[str, int]]],
         weights: Weights | None = None,
         stored: Callable[[Passage], Mapping[tuple[int, int], Vector]] | None = None,
+        unnamed: Callable[[str], str] | None = None,
     ) -> None:
         """``stored(passage)`` gives the sentence vectors kept at ingest (``Index.sentence_vectors``);
-        sentences without one are embedded here, once."""
+        sentences without one are embedded here, once. ``unnamed(question)`` blanks the names of
+        documents out of it (``Index.without_names``): retrieval already chose those documents, and
+        a name ("GPLv3") is a word their sentences do not hold."""
         self.embedder, self.documents, self.frequencies = embedder, documents, frequencies
         self.weights = weights or Weights()
         self.stored = stored
+        self.unnamed = unnamed or (lambda question: question)
         self._vectors: dict[str, Vector] = {}
 
     def answer(self, question: str, query: str, passages: Sequence[Passage]) -> Draft:
@@ -138,9 +142,13 @@ class ExtractiveAnswerer(Answerer):
         return Draft(text=text, quotes=quotes, notes=(f"confidence {confidence:.2f}",))
 
     def unknown_share(self, query: str) -> float:
-        """The share of the question's focus terms that appear in no indexed document at all."""
+        """The share of the question's focus terms that appear in no indexed document at all.
+
+        The name of a document the question names ("GPLv3") is known: it is not written in that document.
+        """
         focus = set(focus_terms(query))
-        return len(focus - set(self.frequencies(focus)[1])) / len(focus) if focus else 0.0
+        unknown = (focus - set(self.frequencies(focus)[1])) & set(focus_terms(self.unnamed(query)))
+        return len(unknown) / len(focus) if focus else 0.0
 
     def term_weights(self, query: str) -> dict[str, float]:
         """Inverse document frequency of the question's focus terms that the index knows.
@@ -153,14 +161,19 @@ class ExtractiveAnswerer(Answerer):
     def candidates(self, passages: Sequence[Passage], headings: bool = False) -> list[Candidate]:
         """Sentences of the passages, at their offsets in the stored document.
 
-        Headings are left out unless asked for: they name a topic rather than state a fact, except
-        for the odd date or version line ("Version 2, June 1991") that a typed question wants.
+        Headings, and lines written like titles ('The "Artistic License"'), are left out unless
+        asked for: they name a topic rather than state a fact, except for the odd date or version
+        line ("Version 2, June 1991") that a typed question wants.
         """
         seen: set[tuple[str, int, int]] = set()
         result = []
         for rank, passage in enumerate(passages):
             document = self.documents(passage)
-            sentences = [u for u in _units(document.source, document.sha256 or document.added, document.text) if headings or not u.heading]
+            sentences = [
+                unit
+                for unit in _units(document.source, document.sha256 or document.added, document.text)
+                if headings or not (unit.heading or _title_like(document.text[unit.start : unit.end]))
+            ]
             for number, unit in enumerate(sentences):
                 inside = passage.start <= unit.start and unit.end <= passage.end
                 key = (passage.source, unit.start, unit.end)
@@ -172,11 +185,13 @@ class ExtractiveAnswerer(Answerer):
                     result.append(Candidate(rank, passage.source, unit.start, unit.end, text, closing))
         return result
 
-    def score(self, query: str, kind: Expect, candidates: list[Candidate], passages: Sequence[Passage]) -> list[Candidate]:
-        """The candidates with their evidence and score, best first."""
+    def score(
+        self, query: str, kind: Expect, candidates: list[Candidate], passages: Sequence[Passage], wording: str | None = None
+    ) -> list[Candidate]:
+        """The candidates with their evidence and score, best first; words are counted in ``wording`` (default ``query``)."""
         query_vector = self.embedder.embed_query(query)
         vectors = self._sentence_vectors(candidates, passages)
-        weights = self.term_weights(query)
+        weights = self.term_weights(query if wording is None else wording)
         total = sum(weights.values())
         context = {rank: set(terms(f"{p.title} {p.heading}")) for rank, p in enumerate(passages)}
         w = self.weights
@@ -237,6 +252,20 @@ def _closing_quote(text: str, sentences: Sequence[Unit], number: int) -> tuple[i
         if "”" in piece or '"' in piece:
             return unit.start, unit.end, piece
     return None
+
+
+def _title_like(text: str) -> bool:
+    """True for a line in title case: every word that is not a small word starts with a capital
+    ("Protecting Users' Legal Rights From Anti-Circumvention Law.", 'Exhibit B - "Incompatible ..."').
+
+    >>> _title_like('The "Artistic License"'), _title_like("The Netherlands funded the plan.")
+    (True, False)
+    """
+    words = [word for word in re.findall(r"[^\W\d_][\w’'-]*", _URL.sub(" ", text)) if fold(word) not in STOPWORDS]
+    return len(words) >= 2 and all(word[0].isupper() for word in words)
+
+
+_URL = re.compile(r"\S+://\S+|www\.\S+")
 
 
 def _adjacent(candidate: Candidate) -> bool:

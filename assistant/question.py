@@ -174,8 +174,10 @@ def expected(question: str) -> Expect:
     if re.search(r"\b(how many|how much|combien|what number|what percentage|what share|how old|quel age)\b", q):
         return Expect.NUMBER
     # "When ...?" asks for a date; a "when" further on opens a clause ("Which notice applies when ...?").
+    # "What is the (publication) date of ...?" asks for one too.
     if re.match(rf"{_OPENING}(?:(?:since|from|until|till|by|depuis|jusqu'a)\s+)?(when|quand)\b", q) or re.search(
         r"\b((what|which) (date|day|year|month|period|time period|years)|"
+        r"(what|which) (is|was|are|were) the (\w+ )?(date|year|day|month)s?(?= (of|for|on)\b|\s*\?|\s*$)|"
         r"quelle date|quel jour|quelle annee|en quelle annee|a quelle date)\b",
         q,
     ):

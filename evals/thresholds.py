@@ -1,40 +1,58 @@
-"""The regression gate: the scores the release dataset must keep, in one place.
+"""The regression gates: the scores the release and licences datasets must keep, in one place.
 
-``tests/evals/test_gate.py`` runs ``pressroom eval --dataset release`` (the held-out release
-set, bundled model, extractive answerer, k=5) and fails when any bound below is crossed.
+``tests/evals/test_gate.py`` runs each gated held-out dataset (bundled model, extractive
+answerer, k=5) and fails when any bound below is crossed. The release set guards the bundled
+corpus; the licences set guards retrieval among many similar documents (and the naming of a
+document in a question, which only it exercises).
 
-How the bounds were set: the release run was measured with that configuration on the commit
-named in ``MEASURED`` (three runs in one process and two from the command line gave identical
-results, answer for answer), and each bound is the measured score cut to three decimals: the
-only slack is float rounding, because the suite is deterministic (same model, same text, same
-ranking). Raise a bound when the measured score rises; never lower one to let a change through
-without saying why in the commit message.
+How the bounds were set: each run was measured with that configuration (several runs in one
+process and from the command line gave identical results, answer for answer), and each bound is
+the measured score cut to three decimals: the only slack is float rounding, because the suite is
+deterministic (same model, same text, same ranking). Raise a bound when the measured score
+rises; never lower one to let a change through without saying why in the commit message.
 
->>> [bound.describe() for bound in RELEASE_GATE][:1]
-['accuracy >= 0.875']
+>>> [bound.describe() for bound in GATES["release"]][:1]
+['accuracy >= 0.895']
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from evals.report import Scores
 
 # What the release run measured when these bounds were set (see module docstring).
-MEASURED = {
-    "commit": "2dd8f51",
-    "accuracy": 42 / 48,
-    "hit_at_k": 48 / 48,
-    "citation_precision": 0.683,
-    "quote_validity": 1.0,
-    "abstention_recall": 10 / 13,
-    "abstention_precision": 10 / 11,
-    "false_abstentions": 1,
+# What each gated run measured when its bounds were set (see the module docstring); counts
+# are (right, of) so that a bound can be checked against the fraction it came from.
+MEASURED: dict[str, dict[str, float]] = {
+    "release": {
+        "accuracy": 43 / 48,
+        "hit_at_k": 48 / 48,
+        "citation_precision": 42 / 52,
+        "quote_validity": 1.0,
+        "abstention_recall": 10 / 13,
+        "abstention_precision": 10 / 11,
+        "false_abstentions": 1,
+    },
+    "licenses": {
+        "accuracy": 63 / 69,
+        "hit_at_k": 69 / 69,
+        "citation_precision": 62 / 75,
+        "quote_validity": 1.0,
+        "abstention_recall": 8 / 10,
+        "abstention_precision": 8 / 10,
+        "false_abstentions": 2,
+    },
 }
-# Since c845d8e: chunk vectors pool the vectors of their sentences (hit@5 0.979 -> 1.0 here,
-# 0.913 -> 0.957 on the licences), question kinds are read from the asking clause, places are
-# names that locate, and an unmistakable answer form (phone, e-mail, acronym expansion) wins:
-# accuracy 39 -> 42 of 48, abstention recall 9 -> 10 of 13, false abstentions 3 -> 1.
+# History of the release bounds. Since c845d8e: chunk vectors pool the vectors of their
+# sentences, question kinds are read from the asking clause, places are names that locate, and an
+# unmistakable answer form (phone, e-mail, acronym expansion) wins: accuracy 39 -> 42 of 48,
+# abstention recall 9 -> 10 of 13, false abstentions 3 -> 1. Since 4959fd9: a quotation is quoted
+# with the sentence naming its speaker as one span, and lines written as titles are no answer to
+# a plain question: accuracy 42 -> 43 of 48, citation precision 0.683 -> 0.808.
+# The licences gate was added with the naming of documents in questions ("Under GPLv3, ..."):
+# accuracy 0.768 -> 0.913, hit@5 0.957 -> 1.0, citation precision 0.654 -> 0.827.
 
 
 @dataclass(frozen=True)
@@ -60,17 +78,17 @@ class Bound:
         return None
 
 
-RELEASE_GATE: tuple[Bound, ...] = (
-    Bound("accuracy", minimum=0.875),
-    Bound("hit_at_k", minimum=1.0),
-    Bound("citation_precision", minimum=0.683),
-    Bound("quote_validity", minimum=1.0),
-    Bound("abstention_recall", minimum=0.769),
-    Bound("abstention_precision", minimum=0.909),
-    Bound("false_abstentions", maximum=1),
-)
+def _floors(measured: dict[str, float]) -> tuple[Bound, ...]:
+    """Each measured score as a bound: a floor cut to three decimals, a ceiling on false abstentions."""
+    return tuple(
+        Bound(metric, maximum=value) if metric == "false_abstentions" else Bound(metric, minimum=math.floor(value * 1000) / 1000)
+        for metric, value in measured.items()
+    )
 
 
-def broken_bounds(scores: Scores, bounds: tuple[Bound, ...] = RELEASE_GATE) -> list[str]:
+GATES: dict[str, tuple[Bound, ...]] = {name: _floors(measured) for name, measured in MEASURED.items()}
+
+
+def broken_bounds(scores: Scores, bounds: tuple[Bound, ...] = GATES["release"]) -> list[str]:
     """One sentence per bound that ``scores`` cross; empty when the gate passes."""
     return [message for bound in bounds if (message := bound.broken_by(scores))]

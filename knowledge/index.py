@@ -29,6 +29,7 @@ from knowledge.config import Settings
 from knowledge.embedding import Embedder, PassageText, get_embedder
 from knowledge.errors import BusyError, ConfigError, IndexEmptyError, IngestError, NotFoundError, QuestionError
 from knowledge.lexical import LexicalIndex
+from knowledge.naming import DocumentNames
 from knowledge.sources import discover, read, read_bytes, sha256_bytes, source_id
 from knowledge.store import ChromaStore, DocumentRecord, Span, collection_name, pack_sentences, unpack_sentences
 from knowledge.types import Chunk, Document, IngestReport, Passage, SourceInfo
@@ -97,6 +98,8 @@ class Index:
         self._caught_up = False
         self._documents: dict[str, Document] = {}  # read cache; cleared by this process's writes
         self._sentences: dict[str, str] = {}  # packed sentence vectors of recently retrieved chunks, by chunk id
+        self._revision = ""  # the store's revision when last looked at (by current_lexical)
+        self._names: tuple[str, DocumentNames] | None = None  # the documents' names, and the revision they are of
 
     @cached_property
     def store(self) -> ChromaStore:
@@ -116,7 +119,7 @@ class Index:
         Costs one cheap call to Chroma (the collection's revision) when nothing changed.
         """
         lexical = self.lexical
-        revision = self.store.revision()
+        revision = self._revision = self.store.revision()
         if revision != lexical.revision():
             try:
                 with self._writing(wait=0):
@@ -230,7 +233,7 @@ class Index:
 
     def _changed(self) -> None:
         """After a write: give the store a new revision, so that other processes refresh what they derive from it."""
-        revision = self.store.bump_revision()
+        revision = self._revision = self.store.bump_revision()
         if not self.store.remote:  # every writer of a local store holds this index's lock and updates the lexical index
             self.lexical.set_revision(revision)
 
@@ -458,10 +461,16 @@ class Index:
         self.ensure_default()
         depth = max(4 * k, 20)
         lexical_index = self.current_lexical()  # first: it also follows a reset made by another process
-        dense = self.store.query(self.embed_query(question), depth)
-        if not dense and self.store.chunk_count() == 0:
-            raise IndexEmptyError("No documents are indexed: run `pressroom ingest PATH` to add some.")
-        lexical = lexical_index.search(question, depth)
+        # "Under GPLv3, ...": the passages of the documents the question names, when they have any.
+        named = self.named_sources(question)
+        dense = named and self.store.query(self.embed_query(question), depth, named)
+        lexical = named and lexical_index.search(question, depth, named)
+        if not dense:
+            dense = self.store.query(self.embed_query(question), depth)
+            if not dense and self.store.chunk_count() == 0:
+                raise IndexEmptyError("No documents are indexed: run `pressroom ingest PATH` to add some.")
+        if not lexical:
+            lexical = lexical_index.search(question, depth)
         fused: dict[str, float] = {}
         for ranking in ([chunk.id for chunk, _ in dense], [chunk_id for chunk_id, _ in lexical]):
             for rank, chunk_id in enumerate(ranking):
@@ -482,6 +491,22 @@ class Index:
             seen.add((chunk.source, chunk.text))
             passages.append(_passage(chunk, fused[chunk_id]))
         return passages[:k]
+
+
+    def named_sources(self, question: str) -> list[str]:
+        """The indexed documents that ``question`` names by file name or title initials (``knowledge.naming``)."""
+        return self._document_names().named_in(question)
+
+    def without_names(self, question: str) -> str:
+        """``question`` with the names of the documents it names blanked out (``DocumentNames.without_names``)."""
+        return self._document_names().without_names(question)
+
+    def _document_names(self) -> DocumentNames:
+        """The names of the indexed documents, read again when the store has changed since."""
+        if self._names is None or self._names[0] != self._revision:
+            records = self.store.document_records()
+            self._names = (self._revision, DocumentNames((record.source, record.title) for record in records))
+        return self._names[1]
 
 
 class OneThreadEmbedder(Embedder):

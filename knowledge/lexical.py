@@ -20,7 +20,7 @@ import math
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from knowledge.text import ANALYZER_VERSION, terms
@@ -245,8 +245,8 @@ class LexicalIndex:
         """The search terms among ``words`` that occur somewhere in the index."""
         return set(self.frequencies(words)[1])
 
-    def search(self, query: str, n: int = 20) -> list[tuple[str, float]]:
-        """The ``n`` best chunks for ``query`` as ``(chunk_id, bm25)``, best first."""
+    def search(self, query: str, n: int = 20, sources: Sequence[str] | None = None) -> list[tuple[str, float]]:
+        """The ``n`` best chunks for ``query`` as ``(chunk_id, bm25)``, best first; only of ``sources`` if given."""
         query_terms = Counter(terms(query))
         if not query_terms or n <= 0:
             return []
@@ -271,6 +271,14 @@ class LexicalIndex:
             if not weights:
                 return []
             average = max(length / count, 1.0)
+            if sources is not None:  # the chunks of a few named documents: score each of them
+                marks = ",".join("?" * len(sources))
+                rows = self._db.execute(
+                    f"SELECT c.id, 0, c.length, f.tfs FROM chunks c JOIN frequencies f ON f.chunk = c.rowid"
+                    f" WHERE c.source IN ({marks})",
+                    list(sources),
+                ).fetchall()
+                return _rescored(rows, weights, average, n)
             lists = " UNION ALL ".join(
                 "SELECT * FROM (SELECT chunk, tf, length, ? AS weight FROM postings WHERE term = ? ORDER BY impact DESC LIMIT ?)"
                 for _ in weights
@@ -291,14 +299,19 @@ class LexicalIndex:
                     f"SELECT c.id, b.score FROM ({best}) b JOIN chunks c ON c.rowid = b.chunk ORDER BY b.score DESC",
                     [average, *params, pool],
                 ).fetchall()
-        if truncated:
-            # The lists read were cut: score the best candidates again with all their terms.
-            rescored = []
-            for chunk_id, _, chunk_length, tfs in rows:
-                counts = json.loads(tfs)
-                norm = K1 * (1 - B + B * chunk_length / average)
-                score = sum(w * counts[t] * (K1 + 1) / (counts[t] + norm) for t, w in weights.items() if t in counts)
-                rescored.append((chunk_id, score))
-            rescored.sort(key=lambda pair: pair[1], reverse=True)
-            return [(chunk_id, float(score)) for chunk_id, score in rescored[:n]]
+        if truncated:  # the lists read were cut: score the best candidates again with all their terms
+            return _rescored(rows, weights, average, n)
         return [(chunk_id, float(score)) for chunk_id, score in rows]
+
+
+def _rescored(rows: Iterable[tuple[str, object, int, str]], weights: dict[str, float], average: float, n: int) -> list[tuple[str, float]]:
+    """BM25 of each ``(chunk_id, _, length, term frequencies as JSON)`` row, the ``n`` best first (none scoring 0)."""
+    scored = []
+    for chunk_id, _, chunk_length, tfs in rows:
+        counts = json.loads(tfs)
+        norm = K1 * (1 - B + B * chunk_length / average)
+        score = sum(w * counts[t] * (K1 + 1) / (counts[t] + norm) for t, w in weights.items() if t in counts)
+        if score > 0:
+            scored.append((chunk_id, float(score)))
+    scored.sort(key=lambda pair: pair[1], reverse=True)
+    return scored[:n]

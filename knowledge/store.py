@@ -261,10 +261,11 @@ class ChromaStore:
             found.update((chunk_id, [float(x) for x in vector]) for chunk_id, vector in zip(page["ids"], page["embeddings"]))
         return found
 
-    def query(self, vector: Sequence[float], n: int) -> list[tuple[Chunk, float]]:
-        """The ``n`` nearest chunks with their cosine similarity, best first (one round trip)."""
+    def query(self, vector: Sequence[float], n: int, sources: Sequence[str] | None = None) -> list[tuple[Chunk, float]]:
+        """The ``n`` nearest chunks with their cosine similarity, best first (one round trip); only of ``sources`` if given."""
+        where = None if sources is None else {"source": {"$in": list(sources)}}
         result = self._chunks.query(
-            query_embeddings=[list(vector)], n_results=n, include=["documents", "metadatas", "distances"]
+            query_embeddings=[list(vector)], n_results=n, where=where, include=["documents", "metadatas", "distances"]
         )
         return [
             (_chunk(chunk_id, text or "", meta or {}), 1.0 - float(distance))

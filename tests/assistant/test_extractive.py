@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from assistant.extractive import ExtractiveAnswerer, Weights
 from knowledge.embedding import HashingEmbedder
+from knowledge.text import terms
 from knowledge.types import Document, Passage
 
 GPL2 = Document("gpl-2", "GNU GPL version 2", "You may charge a fee for the physical act of transferring a copy of the program.", "gpl-2.txt")
@@ -51,3 +52,36 @@ def test_a_quotation_is_quoted_with_its_speaker_as_one_span() -> None:
             "“We consulted every stakeholder in the country. "
             "This made it possible to define the strategic lines of the plan,” said Vanessa LEIGH, coordinator."
         )
+
+
+def test_the_name_of_a_document_the_question_names_is_no_unknown_word() -> None:
+    """'GPLv3' is not written in the GPL's text; it named the document, so it does not lower confidence."""
+    known = set(terms(GPL3.text))
+
+    def corpus_frequencies(words: Iterable[str]) -> tuple[int, dict[str, int]]:
+        return 2, {word: 1 for word in words if word in known}
+
+    question = "Under GPLv3, may you charge any price for each copy?"
+    plain = ExtractiveAnswerer(HashingEmbedder(), lambda p: GPL3, corpus_frequencies)
+    naming = ExtractiveAnswerer(HashingEmbedder(), lambda p: GPL3, corpus_frequencies, unnamed=lambda q: q.replace("GPLv3", "     "))
+    assert plain.unknown_share(question) > 0
+    assert naming.unknown_share(question) == 0
+    assert naming.unknown_share("Under GPLv3, may you charge a royalty?") > 0  # "royalty" is still unknown
+
+
+ARTISTIC = Document(
+    "artistic",
+    "Artistic",
+    'The "Artistic License"\n\nYou may charge a reasonable copying fee for any distribution of this Package.\n',
+    "artistic.txt",
+)
+
+
+def test_a_line_written_as_a_title_is_no_answer_to_a_plain_question() -> None:
+    """'The "Artistic License"' names a topic; it is not quoted as the answer to what the licence says."""
+    answerer = ExtractiveAnswerer(HashingEmbedder(), lambda p: ARTISTIC, frequencies, Weights(threshold=-1.0))
+    question = "What does the Artistic License say about a copying fee?"
+    draft = answerer.answer(question, question, [passage(ARTISTIC, 0)])
+    assert [ARTISTIC.text[q.start : q.end] for q in draft.quotes] == [
+        "You may charge a reasonable copying fee for any distribution of this Package."
+    ]

@@ -133,3 +133,18 @@ def test_public_api_is_pinned() -> None:
         Passage PressroomError QuestionError Settings SourceInfo StoreError default_index get_document ingest
         remove reset retrieve sources""".split()
     )
+
+
+def test_a_question_naming_a_document_is_answered_from_it(fake_index: Index, tmp_path: Path) -> None:
+    """'Under GPLv3, ...' retrieves from gpl-3 only, though gpl-2 says nearly the same words."""
+    (tmp_path / "gpl-2.txt").write_text("GNU GENERAL PUBLIC LICENSE, Version 2\n\nYou may charge a fee for the physical act of transferring a copy.\n")
+    (tmp_path / "gpl-3.txt").write_text("GNU GENERAL PUBLIC LICENSE, Version 3\n\nYou may charge any price or no price for each copy that you convey.\n")
+    fake_index.ingest([tmp_path / "gpl-2.txt", tmp_path / "gpl-3.txt"])
+    assert {p.source for p in fake_index.search("Under GPLv3, may I charge a fee for a copy?", k=5)} == {"gpl-3"}
+    assert {p.source for p in fake_index.search("In GNU GPL version 2, may I charge a fee?", k=5)} == {"gpl-2"}
+    unnamed = {p.source for p in fake_index.search("May I charge a fee for a copy?", k=5)}
+    assert {"gpl-2", "gpl-3"} <= unnamed
+    assert fake_index.without_names("Under GPLv3, may I charge?") == "Under      , may I charge?"
+    (tmp_path / "gpl-3.txt").unlink()
+    fake_index.remove("gpl-3")  # names follow the index: a removed document is named no more
+    assert fake_index.named_sources("Under GPLv3, may I charge a fee?") == []

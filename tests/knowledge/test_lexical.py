@@ -37,3 +37,19 @@ def test_questions_without_search_terms_find_nothing(tmp_path: Path) -> None:
     index = LexicalIndex(tmp_path / "lexical.sqlite")
     index.add([("a", "d", "text")])
     assert index.search("who is it?") == []
+
+
+def test_a_search_within_named_documents_scores_them_as_the_whole_index_would(tmp_path: Path) -> None:
+    index = LexicalIndex(tmp_path / "lexical.sqlite")
+    index.add(
+        [
+            ("a", "gpl-2", "You may charge a fee for the physical act of transferring a copy."),
+            ("b", "gpl-3", "You may charge any price or no price for each copy that you convey."),
+            ("c", "gpl-3", "The offer must be valid for at least three years."),
+        ]
+    )
+    everywhere = dict(index.search("charge a fee for a copy"))
+    within = index.search("charge a fee for a copy", sources=["gpl-3"])
+    assert [chunk for chunk, _ in within] == ["b"]  # "c" holds no word of the question
+    assert within[0][1] == everywhere["b"]  # the same BM25, with the whole index's term frequencies
+    assert index.search("charge a fee", sources=["unknown"]) == []
