@@ -110,6 +110,14 @@ PERSON_NAME = re.compile(
 )
 
 
+# The parties legal and institutional texts name instead of people.
+PARTY = re.compile(
+    r"\b(?:(?:original|initial)\s+)?(?:copyright\s+holders?|copyright\s+owners?|licensors?|licensees?|contributors?|"
+    r"authors?|university|foundation|steward|authorities|government|ministry|agency|committee)\b",
+    re.IGNORECASE,
+)
+
+
 _ABBREVIATION_QUESTION = re.compile(
     r"(?:does|do|is)\s+(?:the\s+)?(?:abbreviation\s+|acronym\s+)?([A-Z][\w/-]*[A-Z])\s+(?:stand for|mean|short for)|"
     r"full (?:name|form) of (?:the\s+)?([A-Z][\w/-]*[A-Z])\b|([A-Z][\w/-]*[A-Z]) (?:est|signifie) l|"
@@ -131,7 +139,10 @@ def role(question: str) -> list[str]:
         r"(?:\s+(?:of|in|at|for|du|de|des|au)\s+.*)?\s*\??\s*$",
         fold(question),
     )
-    return [term for term in terms(match.group(1)) if term not in FILLER] if match else []
+    # "Who is allowed to ...?", "Who is responsible for ...?" ask who may or must, not for a role.
+    if not match or re.match(r"\s*who\s+(?:is|was|are|were)\s+\w+(?:ed|ible|able)\s+(?:to|by|for)\b", fold(question)):
+        return []
+    return [term for term in terms(match.group(1)) if term not in FILLER]
 
 
 def counted(question: str) -> str | None:
@@ -251,7 +262,8 @@ def kind_strength(text: str, kind: Expect, question: str = "") -> float:
             return 0.0  # "Who is the President?" is not answered by a sentence about a minister
         if _novel(PERSON_NAME, text, question):
             return 1.0
-        return 0.5 if _novel(NAME, text, question) else 0.0  # an organisation answers some "who" questions
+        # An organisation, or in legal text a party ("the original copyright holder"), answers some "who" questions.
+        return 0.5 if _novel(NAME, text, question) or _novel(PARTY, text, question) else 0.0
     if kind is Expect.PLACE:
         if places(text, question):
             return 1.0

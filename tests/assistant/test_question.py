@@ -72,3 +72,11 @@ def test_follow_ups_take_the_previous_question() -> None:
     assert "plan launched" in standalone("And who chaired it?", messages)
     assert standalone("Which agencies supported the drafting of the plan?", history).startswith("Which agencies")
     assert standalone("Who chaired it?", None) == "Who chaired it?"
+
+
+def test_a_party_named_by_its_role_half_answers_who() -> None:
+    """Legal text names parties, not people: 'the original copyright holder' half answers 'who may ...?'."""
+    text = "the original copyright holder who places the Program under this License may add an explicit geographical limitation"
+    assert kind_strength(text, Expect.PERSON, "Who is allowed to add a geographical limitation?") == 0.5
+    assert kind_strength(text, Expect.PERSON, "Who but the original copyright holder may add a limitation?") == 0.0  # asked already
+    assert kind_strength("You may add a limitation.", Expect.PERSON, "Who may add a limitation?") == 0.0
