@@ -41,6 +41,7 @@ class Candidate:
     end: int
     text: str
     closing: tuple[int, int, str] | None = None  # the sentence that closes a quotation this one opens
+    antecedent: str = ""  # the sentence before, when this one refers back to it ("These two initiatives ...")
     meaning: float = 0.0  # cosine similarity of sentence and question
     words: float = 0.0  # share of the question's focus terms found in the sentence (its title counts less)
     kind: float = 0.0  # 1 holds the kind of answer asked for, 0.5 partly, 0 not (1 when any kind will do)
@@ -182,7 +183,9 @@ class ExtractiveAnswerer(Answerer):
                 if inside and key not in seen and len(text.split()) >= 3 and not looks_like_instruction(text):
                     seen.add(key)
                     closing = _closing_quote(document.text, sentences, number)
-                    result.append(Candidate(rank, passage.source, unit.start, unit.end, text, closing))
+                    before = sentences[number - 1] if number and _REFERS_BACK.match(text) else None
+                    antecedent = document.text[before.start : before.end] if before else ""
+                    result.append(Candidate(rank, passage.source, unit.start, unit.end, text, closing, antecedent))
         return result
 
     def score(
@@ -200,7 +203,9 @@ class ExtractiveAnswerer(Answerer):
         for candidate, meaning in zip(candidates, self.embedder.similarities(query_vector, vectors)):
             # A quotation is judged together with the sentence that names its speaker.
             text = f"{candidate.text} {candidate.closing[2]}" if candidate.closing else candidate.text
-            own = _terms(text)
+            # A sentence that refers back ("These two initiatives ...") is about what the sentence
+            # before names: those words count as its own. Its passage's title counts less.
+            own = _terms(text) | _terms(candidate.antecedent)
             titled = context[candidate.passage_rank] - own
             found = sum(weight for term, weight in weights.items() if term in own)
             found += 0.3 * sum(weight for term, weight in weights.items() if term in titled)
@@ -264,6 +269,9 @@ def _title_like(text: str) -> bool:
     words = [word for word in re.findall(r"[^\W\d_][\w’'-]*", _URL.sub(" ", text)) if fold(word) not in STOPWORDS]
     return len(words) >= 2 and all(word[0].isupper() for word in words)
 
+
+# A sentence that opens by pointing back: its subject is named in the sentence before.
+_REFERS_BACK = re.compile(r"[\s“\"(]*(?:these|those|this|such|it|they|ces|cette|ce|ceux|celles|il|elle|ils|elles)\b", re.IGNORECASE)
 
 _URL = re.compile(r"\S+://\S+|www\.\S+")
 

@@ -85,3 +85,22 @@ def test_a_line_written_as_a_title_is_no_answer_to_a_plain_question() -> None:
     assert [ARTISTIC.text[q.start : q.end] for q in draft.quotes] == [
         "You may charge a reasonable copying fee for any distribution of this Package."
     ]
+
+
+INITIATIVES = Document(
+    "initiatives",
+    "Support",
+    "The COMPASS and PROMIS initiatives were launched by IOM and UNODC. "
+    "These two initiatives contribute to preventing trafficking in persons.",
+    "initiatives.txt",
+)
+
+
+def test_a_sentence_that_refers_back_is_about_what_the_sentence_before_names() -> None:
+    """'These two initiatives contribute to ...' answers what COMPASS and PROMIS contribute to."""
+    answerer = ExtractiveAnswerer(HashingEmbedder(), lambda p: INITIATIVES, frequencies, Weights(threshold=-1.0, second=1.0))
+    question = "What do the COMPASS and PROMIS initiatives contribute to?"
+    draft = answerer.answer(question, question, [passage(INITIATIVES, 0)])
+    assert [INITIATIVES.text[q.start : q.end] for q in draft.quotes] == [
+        "These two initiatives contribute to preventing trafficking in persons."
+    ]
