@@ -32,6 +32,7 @@ from knowledge.lexical import LexicalIndex
 from knowledge.naming import DocumentNames
 from knowledge.sources import discover, read, read_bytes, sha256_bytes, source_id
 from knowledge.store import ChromaStore, DocumentRecord, Span, collection_name, pack_sentences, unpack_sentences
+from knowledge.text import terms
 from knowledge.types import Chunk, Document, IngestReport, Passage, SourceInfo
 
 BUNDLED = "iom-mali-trafficking-2023.txt"
@@ -505,8 +506,12 @@ class Index:
         """The names of the indexed documents, read again when the store has changed since."""
         if self._names is None or self._names[0] != self._revision:
             records = self.store.document_records()
-            self._names = (self._revision, DocumentNames((record.source, record.title) for record in records))
+            self._names = (self._revision, DocumentNames(((r.source, r.title) for r in records), self._used_elsewhere))
         return self._names[1]
+
+    def _used_elsewhere(self, words: frozenset[str], source: str) -> bool:
+        """Whether another document's text holds one of ``words`` (then a name of ``source`` is a topic too)."""
+        return any(self.lexical.used_outside(term, source) for word in words for term in terms(word))
 
 
 class OneThreadEmbedder(Embedder):

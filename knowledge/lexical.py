@@ -241,6 +241,15 @@ class LexicalIndex:
             ).fetchall()
         return count, {term: int(df) for term, df in rows}
 
+    def used_outside(self, term: str, source: str) -> bool:
+        """Whether a chunk of another document than ``source`` holds the search term ``term``."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT 1 FROM postings p JOIN chunks c ON c.rowid = p.chunk WHERE p.term = ? AND c.source != ? LIMIT 1",
+                (term, source),
+            ).fetchone()
+        return row is not None
+
     def known(self, words: Iterable[str]) -> set[str]:
         """The search terms among ``words`` that occur somewhere in the index."""
         return set(self.frequencies(words)[1])

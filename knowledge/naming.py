@@ -24,11 +24,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from knowledge.text import STOPWORDS, fold
 
 Name = tuple[frozenset[str], frozenset[str]]  # (words, numbers)
+UsedElsewhere = Callable[[frozenset[str], str], bool]  # (a name's words, its source) -> in another document's text?
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)*")
 _VERSION_SUFFIX = re.compile(r"\b([a-z]{2,})v(\d+(?:\.\d+)*)\b")  # "gplv3" -> "gpl 3"
@@ -81,8 +82,12 @@ def names_of(source: str, title: str) -> set[Name]:
 class DocumentNames:
     """The names of a set of documents, and which of them a question names."""
 
-    def __init__(self, documents: Iterable[tuple[str, str]]) -> None:
-        """``documents``: (source, title) pairs."""
+    def __init__(self, documents: Iterable[tuple[str, str]], used_elsewhere: UsedElsewhere | None = None) -> None:
+        """``documents``: (source, title) pairs. ``used_elsewhere(words, source)`` tells whether
+        another document's text holds one of a name's words: such a name ("IOM" for IOM.pdf, in a
+        corpus where every release mentions IOM) is also a topic, and names its document only with
+        a number."""
+        self._used_elsewhere = used_elsewhere
         self._names = {source: names_of(source, title) for source, title in documents}
         # How many documents share the words of a name: a shared one needs its number as well.
         self._sharing = Counter(words for names in self._names.values() for words in {words for words, _ in names})
@@ -141,7 +146,10 @@ class DocumentNames:
                 # A name that no other document shares needs no number, unless the question gives
                 # the name another one ("Apache License 1.1" is not the indexed 2.0).
                 unique = self._sharing[name_words] == 1 and not _numbered(question, name_words)
-                if name_numbers <= numbers or unique:
+                numbered = bool(name_numbers) and name_numbers <= numbers
+                if not (numbered or unique or not name_numbers):
+                    continue
+                if numbered or self._used_elsewhere is None or not self._used_elsewhere(name_words, source):
                     found.append((source, (name_words, name_numbers)))
         return found
 

@@ -148,3 +148,11 @@ def test_a_question_naming_a_document_is_answered_from_it(fake_index: Index, tmp
     (tmp_path / "gpl-3.txt").unlink()
     fake_index.remove("gpl-3")  # names follow the index: a removed document is named no more
     assert fake_index.named_sources("Under GPLv3, may I charge a fee?") == []
+
+
+def test_a_file_named_like_a_topic_of_other_documents_is_not_named_by_it(fake_index: Index, tmp_path: Path) -> None:
+    """The bundled release speaks of IOM: "What did IOM say?" searches everything, not just IOM.txt."""
+    (tmp_path / "IOM.txt").write_text("IOM notes\n\nThe office opened a new centre in Dakar.\n")
+    fake_index.ingest([tmp_path / "IOM.txt"])
+    assert fake_index.named_sources("What did IOM say about trafficking?") == []
+    assert "iom-mali-trafficking-2023" in {p.source for p in fake_index.search("What did IOM say about trafficking?", k=5)}

@@ -77,3 +77,16 @@ def test_a_large_index_is_checked_by_word_not_document_by_document() -> None:
     many = DocumentNames([(f"report-{number}", f"Report {number}") for number in range(5000)] + [("bsd", "BSD")])
     assert many.named_in("Does the BSD licence allow it?") == ["bsd"]
     assert many.named_in("What does Report 4321 say?") == ["report-4321"]
+
+
+def test_a_name_that_other_documents_use_as_a_word_is_a_topic() -> None:
+    """IOM.pdf is not named by "IOM" in a corpus where other documents speak of IOM; BSD is."""
+    texts = {"iom": "IOM annual report.", "release": "IOM and UNODC supported the plan.", "bsd": "Redistribution is permitted."}
+
+    def used_elsewhere(words: frozenset[str], source: str) -> bool:
+        return any(word in text.lower() for other, text in texts.items() if other != source for word in words)
+
+    names = DocumentNames([("iom", "IOM"), ("release", "Plan launched"), ("bsd", "BSD")], used_elsewhere)
+    assert names.named_in("What did IOM say about the plan?") == []
+    assert names.named_in("Does the BSD licence permit it?") == ["bsd"]
+    assert names.without_names("What did IOM say?") == "What did IOM say?"
