@@ -88,8 +88,15 @@ class _Steps:
             answerer=self.answerer.name,
             notes=notes,
             grounding=getattr(draft, "grounding", ()),
-            notice=getattr(draft, "notice", ""),
+            notice=" ".join(filter(None, (getattr(draft, "notice", ""), self.scope(inputs)))),
         )
+
+    def scope(self, inputs: dict[str, Any]) -> str:
+        """A word for the reader when retrieval kept to the documents the question names (else "")."""
+        named = self.index.named_sources(inputs["query"])
+        if not named or not inputs["passages"] or any(p.source not in named for p in inputs["passages"]):
+            return ""
+        return f"Searched only {', '.join(named)}, which the question names."
 
 
 def _resolve(index: Index, answerer: str | Answerer) -> Answerer:

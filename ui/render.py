@@ -90,7 +90,7 @@ def answer_markdown(answer: Answer) -> str:
     """The assistant's chat message for ``answer``: the text with markers (unsupported sentences
     underlined), or a clear abstention that quotes the closest passage found; then any notice
     about how the answer was made (e.g. the model could not be reached)."""
-    notice = str(getattr(answer, "notice", "") or "")  # set by generative answerers only
+    notice = str(getattr(answer, "notice", "") or "")  # set by generative answerers, and for a search kept to named documents
     ending = f"\n\n<span class=\"answer-notice\">{escape_markdown(notice)}</span>" if notice else ""
     if not answer.abstained:
         flagged = tuple(getattr(answer, "unsupported", ()))

@@ -1,5 +1,7 @@
 """``ask`` end to end with the real bundled model and a real Chroma store (offline)."""
 
+from pathlib import Path
+
 import pytest
 
 from assistant import Answer, ask
@@ -62,3 +64,13 @@ def test_errors_are_pressroom_errors(shared_real_index: Index, real_index: Index
     real_index.reset()
     with pytest.raises(IndexEmptyError, match="pressroom ingest"):
         ask("When was the plan launched?", index=real_index)
+
+
+def test_an_answer_says_when_it_kept_to_the_documents_the_question_names(fake_index: Index, tmp_path: Path) -> None:
+    (tmp_path / "gpl-2.txt").write_text("GNU GENERAL PUBLIC LICENSE, Version 2\n\nYou may charge a fee for the physical act of transferring a copy.\n")
+    (tmp_path / "gpl-3.txt").write_text("GNU GENERAL PUBLIC LICENSE, Version 3\n\nYou may charge any price or no price for each copy that you convey.\n")
+    fake_index.ingest([tmp_path / "gpl-2.txt", tmp_path / "gpl-3.txt"])
+    named = ask("Under GPLv3, may I charge a price for each copy?", index=fake_index)
+    assert named.notice == "Searched only gpl-3, which the question names."
+    assert {c.source for c in named.citations} <= {"gpl-3"}
+    assert ask("May I charge a fee for each copy?", index=fake_index).notice == ""
