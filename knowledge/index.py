@@ -510,8 +510,12 @@ class Index:
         return self._names[1]
 
     def _used_elsewhere(self, words: frozenset[str], source: str) -> bool:
-        """Whether another document's text holds one of ``words`` (then a name of ``source`` is a topic too)."""
-        return any(self.lexical.used_outside(term, source) for word in words for term in terms(word))
+        """Whether another document's text holds one of ``words`` (then a name of ``source`` is a topic too).
+
+        Only plain words are looked up: a coined one that mixes letters and digits ("cc0") is a name.
+        """
+        plain = [word for word in words if word.isalpha()]
+        return any(self.lexical.used_outside(term, source) for word in plain for term in terms(word))
 
 
 class OneThreadEmbedder(Embedder):

@@ -156,3 +156,11 @@ def test_a_file_named_like_a_topic_of_other_documents_is_not_named_by_it(fake_in
     fake_index.ingest([tmp_path / "IOM.txt"])
     assert fake_index.named_sources("What did IOM say about trafficking?") == []
     assert "iom-mali-trafficking-2023" in {p.source for p in fake_index.search("What did IOM say about trafficking?", k=5)}
+
+
+def test_a_coined_name_is_a_name_even_when_its_pieces_are_words_elsewhere(fake_index: Index, tmp_path: Path) -> None:
+    """CC0 names cc0-1.0.txt although another licence mentions CC-BY-SA (whose "cc" is a search term)."""
+    (tmp_path / "cc0-1.0.txt").write_text("Creative Commons Legal Code\n\nThe Affirmer waives all copyright.\n")
+    (tmp_path / "gfdl.txt").write_text("Free Documentation License\n\nYou may relicense it under CC-BY-SA 3.0.\n")
+    fake_index.ingest([tmp_path / "cc0-1.0.txt", tmp_path / "gfdl.txt"])
+    assert fake_index.named_sources("What does CC0 waive?") == ["cc0-1.0"]
