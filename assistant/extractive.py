@@ -172,11 +172,7 @@ class ExtractiveAnswerer(Answerer):
         result = []
         for rank, passage in enumerate(passages):
             document = self.documents(passage)
-            sentences = [
-                unit
-                for unit in _units(document.source, document.sha256 or document.added, document.text)
-                if headings or not (unit.heading or _title_like(document.text[unit.start : unit.end]))
-            ]
+            sentences = _units(document.source, document.sha256 or document.added, document.text, statements=not headings)
             for number, unit in enumerate(sentences):
                 inside = passage.start <= unit.start and unit.end <= passage.end
                 key = (passage.source, unit.start, unit.end)
@@ -190,13 +186,11 @@ class ExtractiveAnswerer(Answerer):
                     result.append(Candidate(rank, passage.source, unit.start, unit.end, text, closing, antecedent))
         return result
 
-    def score(
-        self, query: str, kind: Expect, candidates: list[Candidate], passages: Sequence[Passage], wording: str | None = None
-    ) -> list[Candidate]:
-        """The candidates with their evidence and score, best first; words are counted in ``wording`` (default ``query``)."""
+    def score(self, query: str, kind: Expect, candidates: list[Candidate], passages: Sequence[Passage]) -> list[Candidate]:
+        """The candidates with their evidence and score, best first."""
         query_vector = self.embedder.embed_query(query)
         vectors = self._sentence_vectors(candidates, passages)
-        weights = self.term_weights(query if wording is None else wording)
+        weights = self.term_weights(query)
         total = sum(weights.values())
         context = {rank: set(terms(f"{p.title} {p.heading}")) for rank, p in enumerate(passages)}
         w = self.weights
@@ -244,9 +238,12 @@ def _terms(text: str) -> frozenset[str]:
     return frozenset(terms(text))
 
 
-@lru_cache(maxsize=256)
-def _units(source: str, version: str, text: str) -> tuple[Unit, ...]:
-    return tuple(units(text))
+@lru_cache(maxsize=512)
+def _units(source: str, version: str, text: str, statements: bool = False) -> tuple[Unit, ...]:
+    """The document's units; only those that state something (no headings, no title lines) if ``statements``."""
+    if not statements:
+        return tuple(units(text))
+    return tuple(u for u in _units(source, version, text) if not (u.heading or _title_like(text[u.start : u.end])))
 
 
 def _closing_quote(text: str, sentences: Sequence[Unit], number: int) -> tuple[int, int, str] | None:
