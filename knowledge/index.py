@@ -464,8 +464,8 @@ class Index:
         lexical_index = self.current_lexical()  # first: it also follows a reset made by another process
         # "Under GPLv3, ...": the passages of the documents the question names, when they have any.
         named = self.named_sources(question)
-        dense = named and self.store.query(self.embed_query(question), depth, named)
-        lexical = named and lexical_index.search(question, depth, named)
+        dense = self.store.query(self.embed_query(question), depth, named) if named else []
+        lexical = lexical_index.search(question, depth, named) if named else []
         if not dense:
             dense = self.store.query(self.embed_query(question), depth)
             if not dense and self.store.chunk_count() == 0:
@@ -492,7 +492,6 @@ class Index:
             seen.add((chunk.source, chunk.text))
             passages.append(_passage(chunk, fused[chunk_id]))
         return passages[:k]
-
 
     def named_sources(self, question: str) -> list[str]:
         """The indexed documents that ``question`` names by file name or title initials (``knowledge.naming``)."""

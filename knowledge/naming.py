@@ -88,6 +88,7 @@ class DocumentNames:
         corpus where every release mentions IOM) is also a topic, and names its document only with
         a number."""
         self._used_elsewhere = used_elsewhere
+        self._topics: dict[tuple[frozenset[str], str], bool] = {}  # used_elsewhere's answers (a question asks it thrice)
         self._names = {source: names_of(source, title) for source, title in documents}
         # How many documents share the words of a name: a shared one needs its number as well.
         self._sharing = Counter(words for names in self._names.values() for words in {words for words, _ in names})
@@ -147,11 +148,19 @@ class DocumentNames:
                 # the name another one ("Apache License 1.1" is not the indexed 2.0).
                 unique = self._sharing[name_words] == 1 and not _numbered(question, name_words)
                 numbered = bool(name_numbers) and name_numbers <= numbers
-                if not (numbered or unique or not name_numbers):
+                if name_numbers and not (numbered or unique):
                     continue
-                if numbered or self._used_elsewhere is None or not self._used_elsewhere(name_words, source):
+                if numbered or not self._topic(name_words, source):
                     found.append((source, (name_words, name_numbers)))
         return found
+
+    def _topic(self, words: frozenset[str], source: str) -> bool:
+        """Whether another document uses the words of this name of ``source`` (asked once per name)."""
+        if self._used_elsewhere is None:
+            return False
+        if (words, source) not in self._topics:
+            self._topics[(words, source)] = self._used_elsewhere(words, source)
+        return self._topics[(words, source)]
 
 
 def _numbered(question: str, name_words: frozenset[str]) -> bool:
