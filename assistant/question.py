@@ -57,6 +57,8 @@ _CAPITALISED = r"[A-Z][\w’'-]+(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w’'-]+)*"
 # ("Bamako – The Minister ..."), or a country.
 LOCATED = re.compile(rf"\b(?:in|at|near|from|across|throughout|within|en|à|au|aux|dans)\s+(?:the\s+)?({_CAPITALISED})")
 DATELINE = re.compile(r"^\s*([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)\s*[–—-]\s")
+# A region named by its adjective: "West African countries", "the Sahelian states".
+REGIONAL = re.compile(r"\b((?:[A-Z][\w’'-]+\s+)?[A-Z][\w’'-]*(?:an|ese|ish|ic))\s+(?:countries|states|nations|regions?)\b")
 DESCRIBED_PLACE = re.compile(
     r"\b(?:in|at|before|within)\s+(?:the|a|any)\s+(?:\w+\s+)?(?:courts?|place|premises|offices?|jurisdiction|venue|"
     r"territory|country|state|region|city|building|site)\b",
@@ -79,6 +81,10 @@ FULL_DATE = re.compile(
     rf"\b(?:\d{{1,2}}(?:st|nd|rd|th|er)?\s+(?:{_MONTHS})\s+\d{{4}}|(?:{_MONTHS})\s+\d{{1,2}},?\s+\d{{4}})\b",
     re.IGNORECASE,
 )
+
+# "How long ...?" and "... in years?" ask for a duration: a count of units of time or of length
+# ("five years", "ten lines"), not any number ("sections 4 and 5").
+_ASKS_DURATION = re.compile(r"\b(how long|pendant combien|in (?:years|months|weeks|days)(?=\s*\?|\s*$))")
 
 # Words that shape a question without naming what it is about ("What kind of ... is listed in the release?").
 FILLER = frozenset(
@@ -182,7 +188,9 @@ def expected(question: str) -> Expect:
         q,
     ):
         return Expect.MONEY
-    if re.search(r"\b(how many|how much|combien|what number|what percentage|what share|how old|quel age)\b", q):
+    if _ASKS_DURATION.search(q) or re.search(
+        r"\b(how many|how much|combien|what number|what percentage|what share|how old|quel age)\b", q
+    ):
         return Expect.NUMBER
     # "When ...?" asks for a date; a "when" further on opens a clause ("Which notice applies when ...?").
     # "What is the (publication) date of ...?" asks for one too.
@@ -285,6 +293,7 @@ def places(text: str, question: str = "") -> list[str]:
     found = [match.group(1) for match in DATELINE.finditer(text)]
     # "in Bamako", but not the "in Persons" of a title ("Trafficking in Persons").
     found += [m.group(1) for m in LOCATED.finditer(text) if not _TITLE_WORD_BEFORE.search(text, 0, m.start())]
+    found += [match.group(1) for match in REGIONAL.finditer(text)]
     named = [name for name in found if fold(name.split()[-1]) not in _NOT_PLACES]
     if not re.search(r"\b(city|town|village|venue|ville|lieu|endroit|localite)\b", asked):  # a country is no city
         named += [match.group() for match in _countries().finditer(text)]
@@ -299,14 +308,41 @@ def _countries() -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(re.escape(name) for name in names) + r")\b")
 
 
+# Words that place a subject in time. A sentence about "the previous five-year plan" does not
+# answer "What is the time horizon of the new plan?", however close its other words are.
+_EARLIER = frozenset(
+    "previous former prior preceding earlier old outgoing expired expiring predecessor ancien ancienne precedent precedente".split()
+)
+_LATER = frozenset("new next current upcoming forthcoming latest nouveau nouvelle nouvel prochain prochaine actuel actuelle".split())
+
+
+def other_time(question: str, text: str) -> bool:
+    """Whether ``text`` qualifies its subject only as earlier when the question asks of a later one, or the reverse.
+
+    >>> other_time("How long will the new plan run?", "It replaces the previous five-year plan.")
+    True
+    >>> other_time("How long will the new plan run?", "The new plan replaces the previous one.")
+    False
+    """
+    asked, said = set(re.findall(r"\w+", fold(question))), set(re.findall(r"\w+", fold(text)))
+    for wanted, other in ((_EARLIER, _LATER), (_LATER, _EARLIER)):
+        if asked & wanted and not asked & other and said & other and not said & wanted:
+            return True
+    return False
+
+
+# What a duration counts.
+_DURATION_UNITS = frozenset(stem(word) for word in "year month week day hour minute line page word character ans mois jours".split())
+
 
 def _count_strength(text: str, question: str) -> float:
     thing = counted(question)
-    if thing is None:
+    units = {thing} if thing else _DURATION_UNITS if _ASKS_DURATION.search(fold(question)) else None
+    if units is None:
         return 1.0
     words = [(token, stem(token)) for token in re.findall(r"[\w.,%]+", fold(text))]
     for index, (token, _) in enumerate(words):
-        if NUMBER.fullmatch(token) and thing in {stemmed for _, stemmed in words[index + 1 : index + 4]}:
+        if NUMBER.fullmatch(token) and units & {stemmed for _, stemmed in words[index + 1 : index + 4]}:
             return 1.0
     return 0.25  # a number, but not a count of what was asked
 

@@ -12,7 +12,7 @@ deterministic (same model, same text, same ranking). Raise a bound when the meas
 rises; never lower one to let a change through without saying why in the commit message.
 
 >>> [bound.describe() for bound in GATES["release"]][:1]
-['accuracy >= 0.916']
+['accuracy >= 0.937']
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ from evals.report import Scores
 # are (right, of) so that a bound can be checked against the fraction it came from.
 MEASURED: dict[str, dict[str, float]] = {
     "release": {
-        "accuracy": 44 / 48,
+        "accuracy": 45 / 48,
         "hit_at_k": 48 / 48,
-        "citation_precision": 43 / 52,
+        "citation_precision": 45 / 52,
         "quote_validity": 1.0,
         "abstention_recall": 10 / 13,
         "abstention_precision": 10 / 11,
@@ -52,7 +52,10 @@ MEASURED: dict[str, dict[str, float]] = {
 # with the sentence naming its speaker as one span, and lines written as titles are no answer to
 # a plain question: accuracy 42 -> 43 of 48, citation precision 0.683 -> 0.808. Then a sentence
 # that refers back ("These two initiatives ...") counts the words of the sentence before as its
-# own: accuracy 43 -> 44 of 48, citation precision 0.827.
+# own: accuracy 43 -> 44 of 48, citation precision 0.827. Then "how long" asks for a count of time,
+# a region named by its adjective ("West African countries") answers "which region", and a sentence
+# about the previous subject does not answer for the new one: accuracy 44 -> 45 of 48, citation
+# precision 43 -> 45 of 52.
 # The licences gate was added with the naming of documents in questions ("Under GPLv3, ..."):
 # accuracy 0.768 -> 0.913, hit@5 0.957 -> 1.0, citation precision 0.654 -> 0.827. Then a party
 # named by its role ("the original copyright holder") half answers "who": accuracy 63 -> 64 of 69,

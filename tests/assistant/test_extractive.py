@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import pytest
+
 from assistant.extractive import ExtractiveAnswerer, Weights
+from assistant.question import expected
 from knowledge.embedding import HashingEmbedder
 from knowledge.text import terms
 from knowledge.types import Document, Passage
@@ -104,3 +107,30 @@ def test_a_sentence_that_refers_back_is_about_what_the_sentence_before_names() -
     assert [INITIATIVES.text[q.start : q.end] for q in draft.quotes] == [
         "These two initiatives contribute to preventing trafficking in persons."
     ]
+
+
+PLANS = Document(
+    "plans",
+    "Plans",
+    "The new plan was drafted by a national sub-committee over several months. "
+    "It takes over from the previous five-year plan, which expires in 2022.",
+    "plans.txt",
+)
+
+
+def test_a_sentence_about_the_previous_subject_does_not_answer_for_the_new_one() -> None:
+    """'How long will the new plan run?' is not answered by 'the previous five-year plan'; the reverse question is."""
+    passages = [passage(PLANS, 0)]
+
+    def scores(question: str, other_time: float) -> dict[str, float]:
+        answerer = ExtractiveAnswerer(HashingEmbedder(), lambda p: PLANS, frequencies, Weights(other_time=other_time))
+        return {c.text: c.score for c in answerer.score(question, expected(question), answerer.candidates(passages), passages)}
+
+    new, previous = (PLANS.text[: PLANS.text.index(" It")], PLANS.text[PLANS.text.index("It") :])
+    about_new, about_old = "How long will the new plan run?", "How long did the previous plan run?"
+    for question, penalised, kept in ((about_new, previous, new), (about_old, new, previous)):
+        without, with_penalty = scores(question, 0.0), scores(question, 0.15)
+        assert without[penalised] - with_penalty[penalised] == pytest.approx(0.15)
+        assert without[kept] == with_penalty[kept]
+    answerer = ExtractiveAnswerer(HashingEmbedder(), lambda p: PLANS, frequencies, Weights(threshold=-1.0, second=1.0))
+    assert [PLANS.text[q.start : q.end] for q in answerer.answer(about_old, about_old, passages).quotes] == [previous]

@@ -1,6 +1,6 @@
 import pytest
 
-from assistant.question import Expect, expected, has_kind, kind_strength, places, standalone
+from assistant.question import Expect, expected, has_kind, kind_strength, other_time, places, standalone
 
 
 @pytest.mark.parametrize(
@@ -27,6 +27,10 @@ from assistant.question import Expect, expected, has_kind, kind_strength, places
         ("What is the date on which the plan expires?", Expect.DATE),
         ("What is the up-to-date figure?", Expect.ANY),
         ("What is the date range of the data?", Expect.ANY),
+        # A duration is a count of units.
+        ("How long did the previous plan run?", Expect.NUMBER),
+        ("What is the time horizon of the new plan, in years?", Expect.NUMBER),
+        ("How long must the written offer remain valid?", Expect.NUMBER),
     ],
 )
 def test_expected_kind(question: str, kind: Expect) -> None:
@@ -48,6 +52,8 @@ def test_kinds_are_found_in_text() -> None:
         ("Bamako – The Minister of Justice chaired the ceremony.", "Which city?", ["bamako"]),
         ("with the financial support of the Kingdom of the Netherlands", "Which country paid?", ["kingdom of the netherlands"]),
         ("a meeting du 5 au 9 juillet 2000 à Bordeaux", "Dans quelle ville ?", ["bordeaux"]),
+        # A region named by its adjective.
+        ("to strengthen the capacity of West African countries", "Which region's countries does it help?", ["west african"]),
         # Names that are not places: organisations, plans, texts, and places the question already names.
         ("in line with objective 10 of the Global Compact for Safe Migration", "Where?", []),
         ("drafted by a sub-committee set up by the Malian authorities, with the National Coordinating Committee", "Where?", []),
@@ -80,3 +86,20 @@ def test_a_party_named_by_its_role_half_answers_who() -> None:
     assert kind_strength(text, Expect.PERSON, "Who is allowed to add a geographical limitation?") == 0.5
     assert kind_strength(text, Expect.PERSON, "Who but the original copyright holder may add a limitation?") == 0.0  # asked already
     assert kind_strength("You may add a limitation.", Expect.PERSON, "Who may add a limitation?") == 0.0
+
+
+def test_how_long_is_answered_by_a_count_of_time_or_length() -> None:
+    question = "For how long must the written offer stay valid?"
+    assert kind_strength("valid for at least three years", Expect.NUMBER, question) == 1.0
+    assert kind_strength("It takes over from the previous five-year plan.", Expect.NUMBER, question) == 1.0
+    assert kind_strength("under the terms of sections 4 and 5", Expect.NUMBER, question) == 0.25  # numbers, no duration
+    assert kind_strength("no more than ten lines in length", Expect.NUMBER, "How long may inline functions be?") == 1.0
+
+
+def test_earlier_and_later_subjects_do_not_answer_for_each_other() -> None:
+    assert other_time("What is the time horizon of the new plan?", "It takes over from the previous five-year plan.")
+    assert other_time("How long did the previous plan run?", "The new document aims to act over the next five years.")
+    assert other_time("Quand le nouveau plan sera-t-il évalué ?", "Le plan précédent expire en 2022.")
+    assert not other_time("How long did the previous plan run?", "It takes over from the previous five-year plan.")
+    assert not other_time("How long will the new plan run?", "The new plan replaces the previous one.")  # it speaks of both
+    assert not other_time("When was the plan launched?", "It takes over from the previous plan.")  # the question sets no time
