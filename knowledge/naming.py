@@ -18,6 +18,13 @@ out with its version number, names gpl-3.
 (['mpl-2.0'], ['bsd'], [])
 >>> names.named_in("Under MPL 1.1, may I?"), names.named_in("Does the Mozilla Public License allow it?")
 ([], [])
+
+A file name written as it is ("in gpl-3", "mpl-2.0.txt") names its document in any case, when it
+is coined (it has a digit or joins words with "-", "_" or "."): "the bsd licence" and "the plan"
+are words, "gpl-3" is a file.
+
+>>> names.named_in("what does gpl-3 say about patents?"), names.named_in("is mpl-2.0.txt a copyleft licence?")
+(['gpl-3'], ['mpl-2.0'])
 """
 
 from __future__ import annotations
@@ -37,6 +44,8 @@ _POSSESSIVE = re.compile(r"['’]s\b")
 _TITLE_VERSION = re.compile(r"\bversion\s+(\d+(?:\.\d+)*)")
 # Three or more capitalised words in a row ("Version" starts a number, not a name).
 _CAPITALISED_RUN = re.compile(r"(?:\b(?!Version\b)[A-Z][\w’'-]*\s+){2,}(?!Version\b)[A-Z][\w’'-]*")
+_WRITTEN = re.compile(r"\w[\w.-]*\w")  # a file name as a question writes it ("gpl-3", "apache-2.0.txt")
+_EXTENSION = re.compile(r"\.(?:txt|md|markdown|html?|pdf)$")
 # Words that name nothing on their own: a file called "the-notes" is named by "notes", not by "the".
 _GENERIC = frozenset({"a", "an", "the", "of", "and", "in", "on", "for", "to", "version", "v", "final", "copy", "draft", "doc"})
 
@@ -90,6 +99,8 @@ class DocumentNames:
         self._used_elsewhere = used_elsewhere
         self._topics: dict[tuple[frozenset[str], str], bool] = {}  # used_elsewhere's answers (a question asks it thrice)
         self._names = {source: names_of(source, title) for source, title in documents}
+        # Sources that cannot be mistaken for a word, by how a question writes them.
+        self._files = {fold(source): source for source in self._names if re.search(r"[\d_.-]", source)}
         # How many documents share the words of a name: a shared one needs its number as well.
         self._sharing = Counter(words for names in self._names.values() for words in {words for words, _ in names})
         # Each name filed under one of its words, so that a question is checked against the few
@@ -119,7 +130,7 @@ class DocumentNames:
         pieces, last_named = [], False
         for match in re.finditer(r"[\w.’'-]+|[^\w.’'-]+", question):
             piece = match.group()
-            found_words, found_numbers = _tokens(piece)
+            found_words, found_numbers = _tokens(_EXTENSION.sub("", piece.rstrip(".")))
             # A bare number is a name's only next to one: "GPL version 2", not "2 parts".
             named = bool(found_words or found_numbers) and found_words <= words and found_numbers <= numbers
             named = named and (bool(found_words) or last_named)
@@ -137,7 +148,11 @@ class DocumentNames:
         # Initials spelled out ("GNU Free Documentation License, version 1.3") name a document only
         # with its version number: without one, capitalised words are more often a topic.
         spelled = _initials(question) - words
-        found = []
+        found = [
+            (source, _tokens(source.replace("_", " ")))
+            for written in _WRITTEN.findall(fold(question))
+            if (source := self._files.get(_EXTENSION.sub("", written)))
+        ]
         for word in sorted(words | spelled):
             for source, (name_words, name_numbers) in self._by_word.get(word, ()):
                 if not name_words <= words:

@@ -90,3 +90,13 @@ def test_a_name_that_other_documents_use_as_a_word_is_a_topic() -> None:
     assert names.named_in("What did IOM say about the plan?") == []
     assert names.named_in("Does the BSD licence permit it?") == ["bsd"]
     assert names.without_names("What did IOM say?") == "What did IOM say?"
+
+
+def test_a_file_name_written_as_it_is_names_its_document_in_any_case() -> None:
+    assert LICENCES.named_in("what does gpl-3 say about patents?") == ["gpl-3"]
+    assert LICENCES.named_in("Is apache-2.0.txt permissive?") == ["apache-2.0"]
+    assert LICENCES.named_in("in lgpl-2.1, may I relink?") == ["lgpl-2.1"]
+    assert LICENCES.named_in("does the bsd licence allow it?") == []  # a plain word, written without a capital
+    assert LICENCES.named_in("Compare gpl 3 with the others") == []  # not the file name as it is written
+    assert LICENCES.without_names("what does gpl-3 say?") == "what does       say?"
+    assert LICENCES.without_names("is mpl-2.0.txt copyleft?") == "is             copyleft?"
