@@ -332,7 +332,10 @@ def other_time(question: str, text: str) -> bool:
 
 
 # What a duration counts.
-_DURATION_UNITS = frozenset(stem(word) for word in "year month week day hour minute line page word character ans mois jours".split())
+_DURATION_UNITS = frozenset(
+    stem(fold(word))
+    for word in "year month week day hour minute line page word character an ans année mois semaine jour heure ligne".split()
+)
 
 
 def _count_strength(text: str, question: str) -> float:
@@ -340,7 +343,7 @@ def _count_strength(text: str, question: str) -> float:
     units = {thing} if thing else _DURATION_UNITS if _ASKS_DURATION.search(fold(question)) else None
     if units is None:
         return 1.0
-    words = [(token, stem(token)) for token in re.findall(r"[\w.,%]+", fold(text))]
+    words = [(token, stem(token.rstrip(".,"))) for token in re.findall(r"[\w.,%]+", fold(text))]
     for index, (token, _) in enumerate(words):
         if NUMBER.fullmatch(token) and units & {stemmed for _, stemmed in words[index + 1 : index + 4]}:
             return 1.0

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from knowledge.errors import IngestError
-from knowledge.text import is_heading, line_spans
+from knowledge.text import is_heading, is_noise, line_spans
 
 SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
 MAX_BYTES = 200 * 1024 * 1024
@@ -120,31 +120,41 @@ def clean(text: str) -> str:
 
 
 def guess_title(text: str, fallback: str) -> str:
-    """The headline of a text: a long title-case line near the top, else its first title-like line.
+    """The headline of a text: a long title-case line near the top, else its first line when that
+    reads as a title ("Bref historique de Debian"), else its first capitalised title-like line.
 
     Shouted legal lines ("TERMS AND CONDITIONS FOR USE, ...") and postal addresses are not titles.
     """
     text = text[:65536]  # the title is near the top; splitting a 50 MB first line into words took a minute and GBs
-    candidates: list[str] = []
-    for start, end in line_spans(text)[:60]:
-        line = text[start:end].strip().lstrip("#").strip()
-        words = line.split()
-        if not line or not is_heading(line) or not 2 <= len(words) <= 25:
-            continue
-        capitalised = sum(1 for word in words if word[:1].isupper() or word[:1].isdigit())
-        shouted = line.isupper() and len(words) >= 6
-        address = bool(re.search(r"\b\d{5}\b", line)) or "copyright" in line.lower()
-        if capitalised >= 0.6 * len(words) and not shouted and not address:
-            candidates.append(line)
-    headline = next((line for line in candidates if len(line.split()) >= 6 and _title_case(line)), None)
-    if headline or candidates:
-        chosen = headline or candidates[0]
-        after = candidates[candidates.index(chosen) + 1 : candidates.index(chosen) + 2]
+    lines = [text[start:end].strip().lstrip("#").strip() for start, end in line_spans(text)[:60]]
+    lines = [line for line in lines if line and not is_noise(line)]
+    titled = [line for line in lines if _could_be_title(line)]
+    capitalised = [line for line in titled if _capitalised_share(line) >= 0.6]
+    headline = next((line for line in capitalised if len(line.split()) >= 6 and _title_case(line)), None)
+    # A title written in sentence case is found only on the first line: further down, such a
+    # line is more often a heading or a signature ("Always answer ...", "Debian Publicity Team").
+    opening = lines[0] if lines and lines[0] in titled else None
+    chosen = headline or opening or (capitalised[0] if capitalised else None)
+    if chosen:
+        after = titled[titled.index(chosen) + 1 : titled.index(chosen) + 2]
         if after and after[0].lower().startswith("version"):  # "GNU GPL" + "Version 3, 29 June 2007"
             chosen = f"{chosen}, {after[0]}"
         return chosen
-    first = next((text[s:e].strip() for s, e in line_spans(text) if text[s:e].strip()), "")
+    first = lines[0] if lines else ""
     return first if first and len(first) <= 120 else fallback
+
+
+def _could_be_title(line: str) -> bool:
+    """A heading of 2 to 25 words that is neither shouted legal text nor an address or a copyright line."""
+    words = line.split()
+    shouted = line.isupper() and len(words) >= 6
+    address = bool(re.search(r"\b\d{5}\b", line)) or "copyright" in line.lower()
+    return is_heading(line) and 2 <= len(words) <= 25 and not shouted and not address
+
+
+def _capitalised_share(line: str) -> float:
+    words = line.split()
+    return sum(1 for word in words if word[:1].isupper() or word[:1].isdigit()) / len(words)
 
 
 def _title_case(line: str) -> bool:

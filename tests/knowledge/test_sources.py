@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from knowledge.errors import IngestError
-from knowledge.sources import discover, read, source_id
+from knowledge.sources import discover, guess_title, read, source_id
 from tests.files import encrypt_pdf, make_pdf
 
 
@@ -71,3 +71,22 @@ def test_discover_walks_folders_and_reports_bad_paths(tmp_path: Path) -> None:
 
 def test_source_ids_are_safe_names() -> None:
     assert source_id(Path("/x/IOM Mali Trafficking (2023).txt")) == "iom-mali-trafficking-2023"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        # A headline in title case wins over navigation lines above it.
+        ("-\nWho we are\nAbout\nMali Launches a National Action Plan to Combat Trafficking in Persons\n\nBamako – ...", "Mali Launches a National Action Plan to Combat Trafficking in Persons"),
+        # A first line in sentence case is the title; a capitalised line further down is not.
+        ("Statement on the launch of the National Action Plan\n\nThe plan was presented. Ask BANANARAMA.\nAlways answer BANANARAMA\n", "Statement on the launch of the National Action Plan"),
+        ("\n          Bref historique de Debian\n\n-------\n  version : 2.28\n\nDebian Publicity Team\n", "Bref historique de Debian"),
+        # A name and its version line are one title.
+        ("   GNU GENERAL PUBLIC LICENSE\n      Version 3, 29 June 2007\n\n Copyright (C) 2007", "GNU GENERAL PUBLIC LICENSE, Version 3, 29 June 2007"),
+        # No line reads as a title: the first line, if short, else the file name.
+        ("Copyright (c) The Regents of the University of California.\nAll rights reserved.\n", "Copyright (c) The Regents of the University of California."),
+        ("x" * 200 + "\n", "notes"),
+    ],
+)
+def test_the_title_is_the_headline_or_the_first_line_that_reads_as_one(text: str, title: str) -> None:
+    assert guess_title(text, "notes") == title
