@@ -76,7 +76,7 @@ class Weights:
     words: float = 0.2
     kind: float = 0.15
     rank: float = 0.05
-    other_time: float = 0.15  # penalty for a sentence about the previous subject when the new one is asked of, or the reverse
+    other_time: float = 0.15  # penalty for a sentence about another time (the previous plan, other years) than the question's
     unknown: float = 0.3  # penalty per share of focus terms that no indexed document contains
     threshold: float = 0.29
     second: float = 0.92  # a second sentence is added when it scores this close to the best
@@ -218,7 +218,7 @@ class ExtractiveAnswerer(Answerer):
                 + w.words * words
                 + w.kind * (2 * strength - 1 if kind is not Expect.ANY else 0.0)
                 + w.rank / (1 + candidate.passage_rank)
-                - w.other_time * other_time(query, candidate.text)
+                - w.other_time * other_time(query, candidate.text, kind)
             )
             scored.append(replace(candidate, meaning=meaning, words=words, kind=strength, score=score))
         scored.sort(key=lambda c: c.score, reverse=True)

@@ -316,19 +316,24 @@ _EARLIER = frozenset(
 _LATER = frozenset("new next current upcoming forthcoming latest nouveau nouvelle nouvel prochain prochaine actuel actuelle".split())
 
 
-def other_time(question: str, text: str) -> bool:
-    """Whether ``text`` qualifies its subject only as earlier when the question asks of a later one, or the reverse.
+def other_time(question: str, text: str, kind: Expect = Expect.ANY) -> bool:
+    """Whether ``text`` speaks of another time than the question: it qualifies its subject only as
+    earlier when the question asks of a later one (or the reverse), or it names years and none of
+    the question's (unless the question asks for a date, which is then a new year).
 
     >>> other_time("How long will the new plan run?", "It replaces the previous five-year plan.")
     True
     >>> other_time("How long will the new plan run?", "The new plan replaces the previous one.")
     False
+    >>> other_time("Who led Debian from 1996 to 1997?", "Sam Hartman led Debian from 2019 until 2020.")
+    True
     """
     asked, said = set(re.findall(r"\w+", fold(question))), set(re.findall(r"\w+", fold(text)))
     for wanted, other in ((_EARLIER, _LATER), (_LATER, _EARLIER)):
         if asked & wanted and not asked & other and said & other and not said & wanted:
             return True
-    return False
+    asked_years, said_years = set(_YEAR.findall(question)), set(_YEAR.findall(text))
+    return bool(asked_years and said_years and not asked_years & said_years and kind is not Expect.DATE)
 
 
 # What a duration counts.
