@@ -189,7 +189,7 @@ def expected(question: str) -> Expect:
     ):
         return Expect.MONEY
     if _ASKS_DURATION.search(q) or re.search(
-        r"\b(how many|how much|combien|what number|what percentage|what share|how old|quel age)\b", q
+        r"\b(how many|how much|combien|(?:what|which) (?:\w+ )?number|what percentage|what share|how old|quel age)\b", q
     ):
         return Expect.NUMBER
     # "When ...?" asks for a date; a "when" further on opens a clause ("Which notice applies when ...?").

@@ -40,8 +40,8 @@ MEASURED: dict[str, dict[str, float]] = {
         "hit_at_k": 69 / 69,
         "citation_precision": 63 / 76,
         "quote_validity": 1.0,
-        "abstention_recall": 8 / 10,
-        "abstention_precision": 8 / 9,
+        "abstention_recall": 9 / 10,
+        "abstention_precision": 9 / 10,
         "false_abstentions": 1,
     },
 }
@@ -59,7 +59,8 @@ MEASURED: dict[str, dict[str, float]] = {
 # The licences gate was added with the naming of documents in questions ("Under GPLv3, ..."):
 # accuracy 0.768 -> 0.913, hit@5 0.957 -> 1.0, citation precision 0.654 -> 0.827. Then a party
 # named by its role ("the original copyright holder") half answers "who": accuracy 63 -> 64 of 69,
-# false abstentions 2 -> 1.
+# false abstentions 2 -> 1. Then "Which version number ...?" asks for a number (as "what number"
+# did): abstention recall 8 -> 9 of 10, precision 8/9 -> 9/10.
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,8 @@ from assistant.question import Expect, expected, has_kind, kind_strength, other_
         ("What is the date on which the plan expires?", Expect.DATE),
         ("What is the up-to-date figure?", Expect.ANY),
         ("What is the date range of the data?", Expect.ANY),
+        ("Which version number does the text carry?", Expect.NUMBER),
+        ("What phone number is listed for the office?", Expect.PHONE),
         # A duration is a count of units.
         ("How long did the previous plan run?", Expect.NUMBER),
         ("What is the time horizon of the new plan, in years?", Expect.NUMBER),
