@@ -275,7 +275,10 @@ def _title_like(text: str) -> bool:
 
 
 # A sentence that opens by pointing back: its subject is named in the sentence before.
-_REFERS_BACK = re.compile(r"[\s“\"(]*(?:these|those|this|such|it|they|ces|cette|ce|ceux|celles|il|elle|ils|elles)\b", re.IGNORECASE)
+# "This License", "This Agreement": a defined term written with a capital names itself, not the sentence before.
+_REFERS_BACK = re.compile(
+    r"[\s“\"(]*(?:these|those|this|such|it|they|ces|cette|ce|ceux|celles|il|elle|ils|elles)\b(?!\s+(?-i:[A-Z]))", re.IGNORECASE
+)
 
 _URL = re.compile(r"\S+://\S+|www\.\S+")
 

@@ -134,3 +134,15 @@ def test_a_sentence_about_the_previous_subject_does_not_answer_for_the_new_one()
         assert without[kept] == with_penalty[kept]
     answerer = ExtractiveAnswerer(HashingEmbedder(), lambda p: PLANS, frequencies, Weights(threshold=-1.0, second=1.0))
     assert [PLANS.text[q.start : q.end] for q in answerer.answer(about_old, about_old, passages).quotes] == [previous]
+
+
+def test_a_defined_term_written_with_a_capital_does_not_refer_back() -> None:
+    """'This License applies ...' names the licence; 'These two initiatives ...' points at the sentence before."""
+    licence = Document("lic", "Licence", "You may copy the Program. This License applies to any program. These two rules stand.", "lic.txt")
+    answerer = ExtractiveAnswerer(HashingEmbedder(), lambda p: licence, frequencies)
+    antecedents = {c.text: c.antecedent for c in answerer.candidates([passage(licence, 0)])}
+    assert antecedents == {
+        "You may copy the Program.": "",
+        "This License applies to any program.": "",
+        "These two rules stand.": "This License applies to any program.",
+    }
