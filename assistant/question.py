@@ -212,9 +212,8 @@ def expected(question: str) -> Expect:
     ):
         return Expect.PERSON
     if _asks_where(q) or re.search(
-        r"\b(which city|what city|which country|what country|in what place|which town|which venue|"
-        r"what venue|which location|what location|which region|what region|"
-        r"quelle ville|quel pays|quel lieu|quel endroit|quelle localite)\b",
+        r"\b((?:which|what) (?:cit(?:y|ies)|countr(?:y|ies)|towns?|venues?|locations?|regions?|places?)|in what place|"
+        r"quelles? villes?|quels? pays|quels? lieux?|quel endroit|quelles? localites?|quelles? regions?)\b",
         q,
     ):
         return Expect.PLACE

@@ -13,6 +13,8 @@ from assistant.question import Expect, expected, has_kind, kind_strength, other_
         ("Who chaired the ceremony?", Expect.PERSON),
         ("Where was the launch held?", Expect.PLACE),
         ("At which venue was the ceremony held?", Expect.PLACE),
+        ("Which regions of Mali does the plan cover?", Expect.PLACE),
+        ("Dans quelles régions le plan est-il appliqué ?", Expect.PLACE),
         ("What are the four priority areas?", Expect.ANY),
         ("Quand le plan a-t-il été lancé ?", Expect.DATE),
         ("What is the total budget of the plan?", Expect.MONEY),
