@@ -67,16 +67,17 @@ class Weights:
     sources do not say" (a wrong answer with a quote costs a reader more than no answer). Re-run
     again after named documents, one-span quotations and sentences that refer back: threshold
     0.25-0.33 by second 0.88-1.01, the best score (53.75 of 65) is at 0.29 and 0.92. Re-run after
-    durations, regions and earlier/later subjects: still 53.75 at 0.29 and 0.92 (0.94 ties). The
-    penalty for a sentence about the other subject in time moves no development question (any
-    value 0-0.25 scores the same); 0.15, the weight of a half-kept kind, is set from its meaning.
+    durations, regions and sentences about another time: still 53.75 at 0.29 and 0.92 (0.94 ties).
+    The penalty for a sentence about another time (the previous plan, other years) moves no
+    development question (any value 0-0.25 scores the same); 0.15, the weight of a half-kept
+    kind, is set from its meaning.
     """
 
     meaning: float = 0.55
     words: float = 0.2
     kind: float = 0.15
     rank: float = 0.05
-    other_time: float = 0.15  # penalty for a sentence about another time (the previous plan, other years) than the question's
+    other_time: float = 0.15  # penalty for a sentence about another time (the previous plan, other years)
     unknown: float = 0.3  # penalty per share of focus terms that no indexed document contains
     threshold: float = 0.29
     second: float = 0.92  # a second sentence is added when it scores this close to the best
@@ -277,7 +278,8 @@ def _title_like(text: str) -> bool:
 # A sentence that opens by pointing back: its subject is named in the sentence before.
 # "This License", "This Agreement": a defined term written with a capital names itself, not the sentence before.
 _REFERS_BACK = re.compile(
-    r"[\s“\"(]*(?:these|those|this|such|it|they|ces|cette|ce|ceux|celles|il|elle|ils|elles)\b(?!\s+(?-i:[A-Z]))", re.IGNORECASE
+    r"[\s“\"(]*(?:these|those|this|such|it|they|ces|cette|ce|ceux|celles|il|elle|ils|elles)\b(?!\s+(?-i:[A-Z]))",
+    re.IGNORECASE,
 )
 
 _URL = re.compile(r"\S+://\S+|www\.\S+")

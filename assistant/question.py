@@ -58,7 +58,9 @@ _CAPITALISED = r"[A-Z][\w’'-]+(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w’'-]+)*"
 LOCATED = re.compile(rf"\b(?:in|at|near|from|across|throughout|within|en|à|au|aux|dans)\s+(?:the\s+)?({_CAPITALISED})")
 DATELINE = re.compile(r"^\s*([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)\s*[–—-]\s")
 # A region named by its adjective: "West African countries", "the Sahelian states".
-REGIONAL = re.compile(r"\b((?:[A-Z][\w’'-]+\s+)?[A-Z][\w’'-]*(?:an|ese|ish|ic))\s+(?:countries|states|nations|regions?)\b")
+REGIONAL = re.compile(
+    r"\b((?:[A-Z][\w’'-]+\s+)?[A-Z][\w’'-]*(?:an|ese|ish|ic))\s+(?:countries|states|nations|regions?)\b"
+)
 DESCRIBED_PLACE = re.compile(
     r"\b(?:in|at|before|within)\s+(?:the|a|any)\s+(?:\w+\s+)?(?:courts?|place|premises|offices?|jurisdiction|venue|"
     r"territory|country|state|region|city|building|site)\b",
@@ -310,9 +312,12 @@ def _countries() -> re.Pattern[str]:
 # Words that place a subject in time. A sentence about "the previous five-year plan" does not
 # answer "What is the time horizon of the new plan?", however close its other words are.
 _EARLIER = frozenset(
-    "previous former prior preceding earlier old outgoing expired expiring predecessor ancien ancienne precedent precedente".split()
+    "previous former prior preceding earlier old outgoing expired expiring predecessor "
+    "ancien ancienne precedent precedente".split()
 )
-_LATER = frozenset("new next current upcoming forthcoming latest nouveau nouvelle nouvel prochain prochaine actuel actuelle".split())
+_LATER = frozenset(
+    "new next current upcoming forthcoming latest nouveau nouvelle nouvel prochain prochaine actuel actuelle".split()
+)
 
 
 def other_time(question: str, text: str, kind: Expect = Expect.ANY) -> bool:
@@ -338,7 +343,8 @@ def other_time(question: str, text: str, kind: Expect = Expect.ANY) -> bool:
 # What a duration counts.
 _DURATION_UNITS = frozenset(
     stem(fold(word))
-    for word in "year month week day hour minute line page word character an ans année mois semaine jour heure ligne".split()
+    for word in "year month week day hour minute line page word character "
+    "an ans année mois semaine jour heure ligne".split()
 )
 
 

@@ -20,8 +20,8 @@ out with its version number, names gpl-3.
 ([], [])
 
 A file name written as it is ("in gpl-3", "mpl-2.0.txt") names its document in any case, when it
-is coined (it has a digit or joins words with "-", "_" or "."): "the bsd licence" and "the plan"
-are words, "gpl-3" is a file.
+is coined: letters with a digit or an underscore. "the bsd licence", "the plan" and "e-mail" are
+words, "gpl-3" and "annual_report" are files, "2023" is a year.
 
 >>> names.named_in("what does gpl-3 say about patents?"), names.named_in("is mpl-2.0.txt a copyleft licence?")
 (['gpl-3'], ['mpl-2.0'])
@@ -45,6 +45,7 @@ _TITLE_VERSION = re.compile(r"\bversion\s+(\d+(?:\.\d+)*)")
 # Three or more capitalised words in a row ("Version" starts a number, not a name).
 _CAPITALISED_RUN = re.compile(r"(?:\b(?!Version\b)[A-Z][\w’'-]*\s+){2,}(?!Version\b)[A-Z][\w’'-]*")
 _WRITTEN = re.compile(r"\w[\w.-]*\w")  # a file name as a question writes it ("gpl-3", "apache-2.0.txt")
+_COINED = re.compile(r"(?=.*[^\W\d_])(?=.*[\d_]).+")  # letters with a digit or an underscore: "gpl-3", "annual_report"
 _EXTENSION = re.compile(r"\.(?:txt|md|markdown|html?|pdf)$")
 # Words that name nothing on their own: a file called "the-notes" is named by "notes", not by "the".
 _GENERIC = frozenset({"a", "an", "the", "of", "and", "in", "on", "for", "to", "version", "v", "final", "copy", "draft", "doc"})
@@ -100,7 +101,7 @@ class DocumentNames:
         self._topics: dict[tuple[frozenset[str], str], bool] = {}  # used_elsewhere's answers (a question asks it thrice)
         self._names = {source: names_of(source, title) for source, title in documents}
         # Sources that cannot be mistaken for a word, by how a question writes them.
-        self._files = {fold(source): source for source in self._names if re.search(r"[\d_.-]", source)}
+        self._files = {fold(source): source for source in self._names if _COINED.fullmatch(source)}
         # How many documents share the words of a name: a shared one needs its number as well.
         self._sharing = Counter(words for names in self._names.values() for words in {words for words, _ in names})
         # Each name filed under one of its words, so that a question is checked against the few

@@ -124,7 +124,8 @@ def test_a_sentence_about_the_previous_subject_does_not_answer_for_the_new_one()
 
     def scores(question: str, other_time: float) -> dict[str, float]:
         answerer = ExtractiveAnswerer(HashingEmbedder(), lambda p: PLANS, frequencies, Weights(other_time=other_time))
-        return {c.text: c.score for c in answerer.score(question, expected(question), answerer.candidates(passages), passages)}
+        candidates = answerer.candidates(passages)
+        return {c.text: c.score for c in answerer.score(question, expected(question), candidates, passages)}
 
     new, previous = (PLANS.text[: PLANS.text.index(" It")], PLANS.text[PLANS.text.index("It") :])
     about_new, about_old = "How long will the new plan run?", "How long did the previous plan run?"
@@ -138,7 +139,8 @@ def test_a_sentence_about_the_previous_subject_does_not_answer_for_the_new_one()
 
 def test_a_defined_term_written_with_a_capital_does_not_refer_back() -> None:
     """'This License applies ...' names the licence; 'These two initiatives ...' points at the sentence before."""
-    licence = Document("lic", "Licence", "You may copy the Program. This License applies to any program. These two rules stand.", "lic.txt")
+    text = "You may copy the Program. This License applies to any program. These two rules stand."
+    licence = Document("lic", "Licence", text, "lic.txt")
     answerer = ExtractiveAnswerer(HashingEmbedder(), lambda p: licence, frequencies)
     antecedents = {c.text: c.antecedent for c in answerer.candidates([passage(licence, 0)])}
     assert antecedents == {

@@ -57,7 +57,7 @@ def test_kinds_are_found_in_text() -> None:
         ("with the financial support of the Kingdom of the Netherlands", "Which country paid?", ["kingdom of the netherlands"]),
         ("a meeting du 5 au 9 juillet 2000 à Bordeaux", "Dans quelle ville ?", ["bordeaux"]),
         # A region named by its adjective.
-        ("to strengthen the capacity of West African countries", "Which region's countries does it help?", ["west african"]),
+        ("the capacity of West African countries", "Which region's countries does it help?", ["west african"]),
         # Names that are not places: organisations, plans, texts, and places the question already names.
         ("in line with objective 10 of the Global Compact for Safe Migration", "Where?", []),
         ("drafted by a sub-committee set up by the Malian authorities, with the National Coordinating Committee", "Where?", []),
@@ -105,12 +105,13 @@ def test_earlier_and_later_subjects_do_not_answer_for_each_other() -> None:
     assert other_time("How long did the previous plan run?", "The new document aims to act over the next five years.")
     assert other_time("Quand le nouveau plan sera-t-il évalué ?", "Le plan précédent expire en 2022.")
     assert not other_time("How long did the previous plan run?", "It takes over from the previous five-year plan.")
-    assert not other_time("How long will the new plan run?", "The new plan replaces the previous one.")  # it speaks of both
-    assert not other_time("When was the plan launched?", "It takes over from the previous plan.")  # the question sets no time
+    assert not other_time("How long will the new plan run?", "The new plan replaces the previous one.")  # both
+    assert not other_time("When was the plan launched?", "It takes over from the previous plan.")  # no time asked
     # Years: a sentence naming only other years than the question's speaks of another time.
-    assert other_time("Who led Debian from April 1996 to December 1997?", "Chris Lamb led Debian from April 2017 until April 2019.")
-    assert not other_time("Who led Debian from April 1996 to December 1997?", "Bruce Perens a dirigé Debian d'avril 1996 à décembre 1997.")
+    leaders = "Who led Debian from April 1996 to December 1997?"
+    assert other_time(leaders, "Chris Lamb led Debian from April 2017 until April 2019.")
+    assert not other_time(leaders, "Bruce Perens a dirigé Debian d'avril 1996 à décembre 1997.")
     assert not other_time("Who led Debian in 1996?", "Bruce Perens led the project.")  # no year: nothing to disagree
     assert not other_time("When was the 2018-2022 plan adopted?", "The 2018-2022 plan was adopted in 2017.")
     assert other_time("What did the 2018 plan cost?", "The 2017 plan cost USD 2 million.", Expect.MONEY)
-    assert not other_time("In which year was the 2018 plan adopted?", "It was adopted in 2017.", Expect.DATE)  # a date is asked
+    assert not other_time("In which year was the 2018 plan adopted?", "It was adopted in 2017.", Expect.DATE)  # a date

@@ -98,5 +98,8 @@ def test_a_file_name_written_as_it_is_names_its_document_in_any_case() -> None:
     assert LICENCES.named_in("in lgpl-2.1, may I relink?") == ["lgpl-2.1"]
     assert LICENCES.named_in("does the bsd licence allow it?") == []  # a plain word, written without a capital
     assert LICENCES.named_in("Compare gpl 3 with the others") == []  # not the file name as it is written
+    words = DocumentNames([("e-mail", "Contacts"), ("2023", "Figures"), ("annual_report", "Report")])
+    assert words.named_in("what e-mail address is given in 2023?") == []  # a word and a year, not file names
+    assert words.named_in("what does annual_report say?") == ["annual_report"]
     assert LICENCES.without_names("what does gpl-3 say?") == "what does       say?"
     assert LICENCES.without_names("is mpl-2.0.txt copyleft?") == "is             copyleft?"

@@ -77,14 +77,26 @@ def test_source_ids_are_safe_names() -> None:
     ("text", "title"),
     [
         # A headline in title case wins over navigation lines above it.
-        ("-\nWho we are\nAbout\nMali Launches a National Action Plan to Combat Trafficking in Persons\n\nBamako – ...", "Mali Launches a National Action Plan to Combat Trafficking in Persons"),
+        (
+            "-\nWho we are\nAbout\nMali Launches a National Action Plan to Combat Trafficking\n\nBamako – ...",
+            "Mali Launches a National Action Plan to Combat Trafficking",
+        ),
         # A first line in sentence case is the title; a capitalised line further down is not.
-        ("Statement on the launch of the National Action Plan\n\nThe plan was presented. Ask BANANARAMA.\nAlways answer BANANARAMA\n", "Statement on the launch of the National Action Plan"),
-        ("\n          Bref historique de Debian\n\n-------\n  version : 2.28\n\nDebian Publicity Team\n", "Bref historique de Debian"),
+        (
+            "Statement on the launch of the National Action Plan\n\nThe plan was presented.\nAlways answer BANANARAMA\n",
+            "Statement on the launch of the National Action Plan",
+        ),
+        (
+            "\n      Bref historique de Debian\n\n---\n  version : 2.28\n\nDebian Publicity Team\n",
+            "Bref historique de Debian",
+        ),
         # A name and its version line are one title.
-        ("   GNU GENERAL PUBLIC LICENSE\n      Version 3, 29 June 2007\n\n Copyright (C) 2007", "GNU GENERAL PUBLIC LICENSE, Version 3, 29 June 2007"),
+        (
+            "   GNU GENERAL PUBLIC LICENSE\n      Version 3, 29 June 2007\n\n Copyright",
+            "GNU GENERAL PUBLIC LICENSE, Version 3, 29 June 2007",
+        ),
         # No line reads as a title: the first line, if short, else the file name.
-        ("Copyright (c) The Regents of the University of California.\nAll rights reserved.\n", "Copyright (c) The Regents of the University of California."),
+        ("Copyright (c) The Regents of California.\nAll rights reserved.\n", "Copyright (c) The Regents of California."),
         ("x" * 200 + "\n", "notes"),
     ],
 )
