@@ -332,12 +332,19 @@ def other_time(question: str, text: str, kind: Expect = Expect.ANY) -> bool:
     >>> other_time("Who led Debian from 1996 to 1997?", "Sam Hartman led Debian from 2019 until 2020.")
     True
     """
-    asked, said = set(re.findall(r"\w+", fold(question))), set(re.findall(r"\w+", fold(text)))
-    for wanted, other in ((_EARLIER, _LATER), (_LATER, _EARLIER)):
-        if asked & wanted and not asked & other and said & other and not said & wanted:
-            return True
-    asked_years, said_years = set(_YEAR.findall(question)), set(_YEAR.findall(text))
+    asked_earlier, asked_later, asked_years = _times(question)
+    said_earlier, said_later, said_years = _times(text)
+    if asked_earlier != asked_later and (said_earlier, said_later) == (asked_later, asked_earlier):
+        return True
     return bool(asked_years and said_years and not asked_years & said_years and kind is not Expect.DATE)
+
+
+@lru_cache(maxsize=8192)
+def _times(text: str) -> tuple[bool, bool, frozenset[str]]:
+    """Whether ``text`` speaks of something earlier, of something later, and the years it names
+    (cached: a question is compared with every retrieved sentence, and sentences recur)."""
+    said = set(re.findall(r"\w+", fold(text)))
+    return bool(said & _EARLIER), bool(said & _LATER), frozenset(_YEAR.findall(text))
 
 
 # What a duration counts.

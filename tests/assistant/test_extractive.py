@@ -25,6 +25,12 @@ def frequencies(words: Iterable[str]) -> tuple[int, dict[str, int]]:
     return 2, {word: 1 for word in words}
 
 
+def quoted(document: Document, question: str, weights: Weights) -> list[str]:
+    """The texts the answer from ``document`` alone quotes."""
+    answerer = ExtractiveAnswerer(HashingEmbedder(), lambda p: document, frequencies, weights)
+    return [document.text[q.start : q.end] for q in answerer.answer(question, question, [passage(document, 0)]).quotes]
+
+
 def test_a_second_quote_never_comes_from_another_document() -> None:
     """Two licences saying nearly the same thing: the answer quotes one, not a mix of both."""
     answerer = ExtractiveAnswerer(HashingEmbedder(), lambda p: DOCUMENTS[p.source], frequencies, Weights(second=0.0))
@@ -82,10 +88,8 @@ ARTISTIC = Document(
 
 def test_a_line_written_as_a_title_is_no_answer_to_a_plain_question() -> None:
     """'The "Artistic License"' names a topic; it is not quoted as the answer to what the licence says."""
-    answerer = ExtractiveAnswerer(HashingEmbedder(), lambda p: ARTISTIC, frequencies, Weights(threshold=-1.0))
     question = "What does the Artistic License say about a copying fee?"
-    draft = answerer.answer(question, question, [passage(ARTISTIC, 0)])
-    assert [ARTISTIC.text[q.start : q.end] for q in draft.quotes] == [
+    assert quoted(ARTISTIC, question, Weights(threshold=-1.0)) == [
         "You may charge a reasonable copying fee for any distribution of this Package."
     ]
 
@@ -101,10 +105,8 @@ INITIATIVES = Document(
 
 def test_a_sentence_that_refers_back_is_about_what_the_sentence_before_names() -> None:
     """'These two initiatives contribute to ...' answers what COMPASS and PROMIS contribute to."""
-    answerer = ExtractiveAnswerer(HashingEmbedder(), lambda p: INITIATIVES, frequencies, Weights(threshold=-1.0, second=1.0))
     question = "What do the COMPASS and PROMIS initiatives contribute to?"
-    draft = answerer.answer(question, question, [passage(INITIATIVES, 0)])
-    assert [INITIATIVES.text[q.start : q.end] for q in draft.quotes] == [
+    assert quoted(INITIATIVES, question, Weights(threshold=-1.0, second=1.0)) == [
         "These two initiatives contribute to preventing trafficking in persons."
     ]
 
@@ -133,8 +135,7 @@ def test_a_sentence_about_the_previous_subject_does_not_answer_for_the_new_one()
         without, with_penalty = scores(question, 0.0), scores(question, 0.15)
         assert without[penalised] - with_penalty[penalised] == pytest.approx(0.15)
         assert without[kept] == with_penalty[kept]
-    answerer = ExtractiveAnswerer(HashingEmbedder(), lambda p: PLANS, frequencies, Weights(threshold=-1.0, second=1.0))
-    assert [PLANS.text[q.start : q.end] for q in answerer.answer(about_old, about_old, passages).quotes] == [previous]
+    assert quoted(PLANS, about_old, Weights(threshold=-1.0, second=1.0)) == [previous]
 
 
 def test_a_defined_term_written_with_a_capital_does_not_refer_back() -> None:
