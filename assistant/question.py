@@ -289,14 +289,18 @@ def places(text: str, question: str = "") -> list[str]:
     ['bamako']
     >>> places("It is in line with objective 10 of the Global Compact.", "Where?")
     []
+    >>> places("It runs for five years in Mali and West African countries.", "Which city hosted the launch?")
+    []
     """
     asked = fold(question)
     found = [match.group(1) for match in DATELINE.finditer(text)]
     # "in Bamako", but not the "in Persons" of a title ("Trafficking in Persons").
     found += [m.group(1) for m in LOCATED.finditer(text) if not _TITLE_WORD_BEFORE.search(text, 0, m.start())]
-    found += [match.group(1) for match in REGIONAL.finditer(text)]
     named = [name for name in found if fold(name.split()[-1]) not in _NOT_PLACES]
-    if not re.search(r"\b(city|town|village|venue|ville|lieu|endroit|localite)\b", asked):  # a country is no city
+    if re.search(r"\b(city|town|village|venue|ville|lieu|endroit|localite)\b", asked):  # a country or region is no city
+        named = [name for name in named if not _countries().fullmatch(name)]
+    else:
+        named += [match.group(1) for match in REGIONAL.finditer(text)]
         named += [match.group() for match in _countries().finditer(text)]
     return list(dict.fromkeys(fold(name) for name in named if fold(name) not in asked))
 

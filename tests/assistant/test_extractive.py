@@ -149,3 +149,41 @@ def test_a_defined_term_written_with_a_capital_does_not_refer_back() -> None:
         "This License applies to any program.": "",
         "These two rules stand.": "This License applies to any program.",
     }
+
+
+FUNDING = Document(
+    "funding",
+    "Funding",
+    "The Netherlands financed the COMPASS and PROMIS initiatives. UNODC has supported Mali throughout the process.",
+    "funding.txt",
+)
+
+
+def test_a_second_quote_must_hold_the_questions_words_nearly_as_well_as_the_first() -> None:
+    """A runner-up that reads close but holds none of the question's words is no second answer."""
+    question = "Which country financed the COMPASS and PROMIS initiatives?"
+    first = "The Netherlands financed the COMPASS and PROMIS initiatives."
+    assert quoted(FUNDING, question, Weights(threshold=-1.0, second=0.0, lead=1.0)) == [first, FUNDING.text[len(first) + 1 :]]
+    assert quoted(FUNDING, question, Weights(threshold=-1.0, second=0.0, lead=0.2)) == [first]
+
+
+CONTACTS = Document(
+    "contacts",
+    "Contacts",
+    "For more information, please contact:\n"
+    "IOM Mali Public Information Unit. E-mail: bquenum@iom.int, Tel.: +223 90 50 00 06\n"
+    "UNODC Regional Office - Communication and Media Office. E-mail: aissata.ba@un.org, Tel: +223 74 18 62 31\n"
+    "E-mail: info@example.org, Tel: +1 555 0100\n",
+    "contacts.txt",
+)
+
+
+def test_a_field_of_a_contact_line_belongs_to_the_name_that_opens_the_line() -> None:
+    """'E-mail: bquenum@iom.int' is the Public Information Unit's address; a field on a line of its own has no owner."""
+    answerer = ExtractiveAnswerer(HashingEmbedder(), lambda p: CONTACTS, frequencies)
+    antecedents = {c.text: c.antecedent for c in answerer.candidates([passage(CONTACTS, 0)], headings=True)}
+    assert antecedents["E-mail: bquenum@iom.int, Tel.: +223 90 50 00 06"] == "IOM Mali Public Information Unit."
+    assert antecedents["E-mail: aissata.ba@un.org, Tel: +223 74 18 62 31"].startswith("UNODC Regional Office")
+    assert antecedents["E-mail: info@example.org, Tel: +1 555 0100"] == ""
+    question = "What e-mail address is given for IOM Mali's Public Information Unit?"
+    assert quoted(CONTACTS, question, Weights()) == ["E-mail: bquenum@iom.int, Tel.: +223 90 50 00 06"]
