@@ -84,6 +84,9 @@ FULL_DATE = re.compile(
     re.IGNORECASE,
 )
 
+WEEKDAY = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b", re.IGNORECASE)
+_ASKS_WEEKDAY = re.compile(r"\b(?:day of the week|weekday|jour de la semaine)\b")
+
 # "How long ...?" and "... in years?" ask for a duration: a count of units of time or of length
 # ("five years", "ten lines"), not any number ("sections 4 and 5").
 _ASKS_DURATION = re.compile(r"\b(how long|pendant combien|in (?:years|months|weeks|days)(?=\s*\?|\s*$))")
@@ -101,9 +104,17 @@ FILLER = frozenset(
 )
 
 
+# "Take place" says that something happened, not what: its "take" is no word to match ("It will take over ...").
+_HAPPENED = re.compile(r"\b(?:take|takes|took|taken|taking)\s+place\b", re.IGNORECASE)
+
+
 def focus_terms(question: str) -> list[str]:
-    """The search terms of a question without its filler words."""
-    return [term for term in terms(question) if term not in FILLER]
+    """The search terms of a question without its filler words.
+
+    >>> focus_terms("On which day of the week did the launch take place?")
+    ['launch']
+    """
+    return [term for term in terms(_HAPPENED.sub(" ", question)) if term not in FILLER]
 
 
 _PERSON_NOUNS = (
@@ -262,6 +273,8 @@ def kind_strength(text: str, kind: Expect, question: str = "") -> float:
         numbers = [n for n in _novel(NUMBER, quantities, question) if not _YEAR.fullmatch(n)]
         return _count_strength(text, question) if numbers else 0.0
     if kind is Expect.DATE:
+        if _ASKS_WEEKDAY.search(fold(question)):  # only a weekday answers it; a full date half does
+            return 1.0 if _novel(WEEKDAY, text, question) else 0.5 if _novel(FULL_DATE, text, question) else 0.0
         if _novel(FULL_DATE, text, question):
             return 1.0
         # A year, a month, or a time told by an event ("as of the date such litigation is filed").

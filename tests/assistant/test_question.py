@@ -1,6 +1,6 @@
 import pytest
 
-from assistant.question import Expect, expected, has_kind, kind_strength, other_time, places, standalone
+from assistant.question import Expect, expected, focus_terms, has_kind, kind_strength, other_time, places, standalone
 
 
 @pytest.mark.parametrize(
@@ -118,3 +118,17 @@ def test_earlier_and_later_subjects_do_not_answer_for_each_other() -> None:
     assert not other_time("When was the 2018-2022 plan adopted?", "The 2018-2022 plan was adopted in 2017.")
     assert other_time("What did the 2018 plan cost?", "The 2017 plan cost USD 2 million.", Expect.MONEY)
     assert not other_time("In which year was the 2018 plan adopted?", "It was adopted in 2017.", Expect.DATE)  # a date
+
+
+def test_which_day_of_the_week_is_answered_by_a_weekday() -> None:
+    question = "On which day of the week did the launch take place?"
+    assert expected(question) is Expect.DATE
+    assert kind_strength("in Bamako on Thursday 19 October 2023", Expect.DATE, question) == 1.0
+    assert kind_strength("on 19 October 2023", Expect.DATE, question) == 0.5  # the weekday is not said
+    assert kind_strength("the previous plan, which expires in 2022", Expect.DATE, question) == 0.0
+
+
+def test_take_place_is_no_word_to_match() -> None:
+    """'take place' says something happened: 'It will take over ...' is not about the launch."""
+    assert focus_terms("When did the launch take place?") == ["launch"]
+    assert focus_terms("Which plan does it take over from?") == ["plan", "tak"]
