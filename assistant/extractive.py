@@ -209,7 +209,12 @@ class ExtractiveAnswerer(Answerer):
         w = self.weights
         asked_in = detect_language(query)
         scored = []
-        for candidate, meaning in zip(candidates, self.embedder.similarities(query_vector, vectors)):
+        similarities = self.embedder.similarities(query_vector, vectors)
+        by_text = {c.text: m for c, m in zip(candidates, similarities)}
+        for candidate, meaning in zip(candidates, similarities):
+            # A contact field ("E-mail: ...") reads with the name its line opens with: half its meaning is that name's.
+            if _FIELD.match(candidate.text) and candidate.antecedent in by_text:
+                meaning = (meaning + by_text[candidate.antecedent]) / 2
             # A quotation is judged together with the sentence that names its speaker.
             text = f"{candidate.text} {candidate.closing[2]}" if candidate.closing else candidate.text
             # A sentence that refers back ("These two initiatives ...") is about what the sentence

@@ -164,6 +164,13 @@ def role(question: str) -> list[str]:
     return [term for term in terms(match.group(1)) if term not in FILLER]
 
 
+# "Who chairs / heads / leads ...?" asks who holds an office: a sentence must say who holds one.
+_ASKS_OFFICE = re.compile(r"\s*(?:who|qui)\s+(?:chairs|heads|leads|directs|presides|dirige|preside)\b")
+_OFFICE = frozenset(
+    terms("chair chairman chairwoman chairperson head leader lead led direct director presides president dirige preside")
+)
+
+
 def counted(question: str) -> str | None:
     """The search term of what a "how many" question counts ("How many workshops ..." -> "workshop")."""
     match = re.search(r"\b(?:how many|combien de|combien d')\s*((?:\w+[\s-]+){0,2}\w+)", fold(question))
@@ -278,10 +285,12 @@ def kind_strength(text: str, kind: Expect, question: str = "") -> float:
         if _novel(FULL_DATE, text, question):
             return 1.0
         # A year, a month, or a time told by an event ("as of the date such litigation is filed").
-        return 0.5 if _novel(DATE, text, question) or RELATIVE_DATE.search(text) else 0.0
+        return 0.5 if _dates_the_subject(text, question) or RELATIVE_DATE.search(text) else 0.0
     if kind is Expect.PERSON:
         if not set(role(question)) <= set(terms(text)):
             return 0.0  # "Who is the President?" is not answered by a sentence about a minister
+        if _ASKS_OFFICE.match(fold(question)) and not _OFFICE & set(terms(text)):
+            return 0.0  # "Who chairs the committee?" is answered by a sentence about who chairs, heads or leads
         if _novel(PERSON_NAME, text, question):
             return 1.0
         # An organisation, or in legal text a party ("the original copyright holder"), answers some "who" questions.
@@ -293,6 +302,49 @@ def kind_strength(text: str, kind: Expect, question: str = "") -> float:
         return 0.5 if _asks_where(fold(question)) and DESCRIBED_PLACE.search(text) else 0.0
     patterns = {Expect.PHONE: PHONE, Expect.EMAIL: EMAIL, Expect.MONEY: MONEY}
     return 1.0 if _novel(patterns[kind], text, question) else 0.0
+
+
+# A capitalised name (with its small linking words) just before or just after a year: "the National
+# Action Plan to Combat Trafficking in Persons 2023-2027", "the 2018-2022 National Action Plan".
+_NAME_BEFORE = re.compile(r"((?:[A-Z][\w’'-]*\s+(?:(?:of|to|in|for|on|and|the)\s+)*)*[A-Z][\w’'-]*)\s+$")
+_NAME_AFTER = re.compile(r"\s+([A-Z][\w’'-]*(?:\s+(?:(?:of|to|in|for|on|and|the)\s+)*[A-Z][\w’'-]*)*)")
+
+
+def _dates_the_subject(text: str, question: str) -> bool:
+    """Whether ``text`` holds a date (beyond the question's) that may date the question's subject.
+
+    A year that belongs to the name of something the question does not ask about dates that thing:
+    "When did the COMPASS initiative start?" is not answered by "the National Action Plan ... 2023-2027".
+
+    >>> _dates_the_subject("It is part of the Plan to Combat Trafficking 2023-2027.", "When did COMPASS start?")
+    False
+    >>> _dates_the_subject("It is part of the Plan to Combat Trafficking 2023-2027.", "When does the plan end?")
+    True
+    >>> _dates_the_subject("The plan expires in 2022.", "When did COMPASS start?")
+    True
+    >>> _dates_the_subject("Copyright (C) 2007 Free Software Foundation, Inc.", "When was GPLv3 written?")
+    True
+    """
+    novel = _novel(DATE, text, question)
+    if any(not _YEAR.fullmatch(date) for date in novel):
+        return True  # a month or a day dates whatever the sentence tells
+    focus = set(focus_terms(question))
+    for match in _YEARS.finditer(text):
+        if not set(_YEAR.findall(match.group())) & set(novel):
+            continue
+        if _COPYRIGHT_BEFORE.search(text, 0, match.start()):
+            return True  # "Copyright (C) 2007 Free Software Foundation": the year of the copyright, not of a name
+        before = _NAME_BEFORE.search(text, 0, match.start())
+        after = _NAME_AFTER.match(text, match.end())
+        named = {term for found in (before, after) if found for term in terms(found.group(1))} - _MONTH_TERMS
+        if not named or named & focus:
+            return True
+    return False
+
+
+_COPYRIGHT_BEFORE = re.compile(r"(?:copyright|\(c\)|©)\s*$", re.IGNORECASE)
+_YEARS = re.compile(r"\b(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)\d{2})?\b")
+_MONTH_TERMS = frozenset(terms(_MONTHS.replace("|", " ") + " monday tuesday wednesday thursday friday saturday sunday"))
 
 
 def places(text: str, question: str = "") -> list[str]:

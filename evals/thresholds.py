@@ -12,7 +12,7 @@ deterministic (same model, same text, same ranking). Raise a bound when the meas
 rises; never lower one to let a change through without saying why in the commit message.
 
 >>> [bound.describe() for bound in GATES["release"]][:1]
-['accuracy >= 0.937']
+['accuracy >= 0.958']
 """
 
 from __future__ import annotations
@@ -27,18 +27,18 @@ from evals.report import Scores
 # are (right, of) so that a bound can be checked against the fraction it came from.
 MEASURED: dict[str, dict[str, float]] = {
     "release": {
-        "accuracy": 45 / 48,
+        "accuracy": 46 / 48,
         "hit_at_k": 48 / 48,
-        "citation_precision": 45 / 52,
+        "citation_precision": 46 / 48,
         "quote_validity": 1.0,
-        "abstention_recall": 10 / 13,
-        "abstention_precision": 10 / 11,
-        "false_abstentions": 1,
+        "abstention_recall": 11 / 13,
+        "abstention_precision": 11 / 11,
+        "false_abstentions": 0,
     },
     "licenses": {
         "accuracy": 64 / 69,
         "hit_at_k": 69 / 69,
-        "citation_precision": 63 / 76,
+        "citation_precision": 63 / 75,
         "quote_validity": 1.0,
         "abstention_recall": 9 / 10,
         "abstention_precision": 9 / 10,
@@ -55,12 +55,17 @@ MEASURED: dict[str, dict[str, float]] = {
 # own: accuracy 43 -> 44 of 48, citation precision 0.827. Then "how long" asks for a count of time,
 # a region named by its adjective ("West African countries") answers "which region", and a sentence
 # about the previous subject does not answer for the new one: accuracy 44 -> 45 of 48, citation
-# precision 43 -> 45 of 52.
+# precision 43 -> 45 of 52. Then a second quote must hold the question's words nearly as well as
+# the first, a country is no city, a contact field reads with the name opening its line, "which
+# day of the week" wants a weekday, and a year in another subject's name dates that subject:
+# accuracy 45 -> 46 of 48, citation precision 45/52 -> 46/48, abstention recall 10 -> 11 of 13,
+# false abstentions 1 -> 0.
 # The licences gate was added with the naming of documents in questions ("Under GPLv3, ..."):
 # accuracy 0.768 -> 0.913, hit@5 0.957 -> 1.0, citation precision 0.654 -> 0.827. Then a party
 # named by its role ("the original copyright holder") half answers "who": accuracy 63 -> 64 of 69,
 # false abstentions 2 -> 1. Then "Which version number ...?" asks for a number (as "what number"
-# did): abstention recall 8 -> 9 of 10, precision 8/9 -> 9/10.
+# did): abstention recall 8 -> 9 of 10, precision 8/9 -> 9/10. Then the second-quote condition
+# above: citation precision 63/76 -> 63/75.
 
 
 @dataclass(frozen=True)

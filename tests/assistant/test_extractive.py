@@ -187,3 +187,5 @@ def test_a_field_of_a_contact_line_belongs_to_the_name_that_opens_the_line() -> 
     assert antecedents["E-mail: info@example.org, Tel: +1 555 0100"] == ""
     question = "What e-mail address is given for IOM Mali's Public Information Unit?"
     assert quoted(CONTACTS, question, Weights()) == ["E-mail: bquenum@iom.int, Tel.: +223 90 50 00 06"]
+    question = "What is the phone number of the UNODC Media Office?"
+    assert quoted(CONTACTS, question, Weights()) == ["E-mail: aissata.ba@un.org, Tel: +223 74 18 62 31"]

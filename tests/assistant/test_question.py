@@ -132,3 +132,29 @@ def test_take_place_is_no_word_to_match() -> None:
     """'take place' says something happened: 'It will take over ...' is not about the launch."""
     assert focus_terms("When did the launch take place?") == ["launch"]
     assert focus_terms("Which plan does it take over from?") == ["plan", "tak"]
+
+
+def test_a_year_in_the_name_of_another_subject_dates_that_subject() -> None:
+    """'When did COMPASS start?' is not answered by the years in the name of the plan COMPASS supports."""
+    sentence = "IOM’s support for the National Action Plan to Combat Trafficking in Persons 2023-2027 is part of COMPASS."
+    assert kind_strength(sentence, Expect.DATE, "When did the COMPASS initiative start?") == 0.0
+    assert kind_strength(sentence, Expect.DATE, "Which years does the National Action Plan cover?") == 0.5
+    earlier = "This made it possible to assess the 2018-2022 National Action Plan."
+    assert kind_strength(earlier, Expect.DATE, "When did the COMPASS initiative start?") == 0.0
+    assert kind_strength("It takes over from the plan which expires in 2022.", Expect.DATE, "When did COMPASS start?") == 0.5
+
+
+def test_the_examples_in_the_docstrings_hold() -> None:
+    import doctest
+
+    import assistant.question
+
+    result = doctest.testmod(assistant.question)
+    assert result.attempted > 0 and result.failed == 0
+
+
+def test_who_chairs_is_answered_by_who_holds_an_office() -> None:
+    question = "Who chairs the CNCLTP/PA?"
+    assert kind_strength("drafted with the CNCLTP/PA and the Malian authorities", Expect.PERSON, question) == 0.0
+    assert kind_strength("Mahamadou KASSOGUE chaired the launch ceremony", Expect.PERSON, question) == 1.0
+    assert kind_strength("The committee is led by Vanessa LEIGH.", Expect.PERSON, question) == 1.0
