@@ -29,7 +29,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--dataset",
         action="append",
         metavar="NAME|PATH",
-        help="release, release-dev, licenses, licenses-dev, bilingual, or a .jsonl file; repeat for several (default: release and licenses)",
+        help=(
+            "release, release-dev, release-fresh, licenses, licenses-dev, licenses-fresh, bilingual, or a .jsonl file; "
+            "repeat for several (default: release and licenses)"
+        ),
     )
     parser.add_argument("-k", type=int, default=5, help="passages to retrieve per question (default 5)")
     parser.add_argument("--answerer", default="extractive", help="how Pressroom answers (default: extractive)")
