@@ -194,7 +194,8 @@ class ExtractiveAnswerer(Answerer):
                 if inside and key not in seen and len(text.split()) >= 3 and not looks_like_instruction(text):
                     seen.add(key)
                     closing = _closing_quote(document.text, sentences, number)
-                    before = sentences[number - 1] if number and _refers_back(document.text, sentences, number) else None
+                    refers_back = number > 0 and _refers_back(document.text, sentences, number)
+                    before = sentences[number - 1] if refers_back else None
                     antecedent = document.text[before.start : before.end] if before else ""
                     result.append(Candidate(rank, passage.source, unit.start, unit.end, text, closing, antecedent))
         return result
@@ -298,7 +299,9 @@ _REFERS_BACK = re.compile(
 
 # A field of a contact line ("E-mail: ...", "Tel.: ...") belongs to the name that opens the line
 # ("IOM Mali Public Information Unit. E-mail: bquenum@iom.int").
-_FIELD = re.compile(r"[\s(]*(?:e-?mail|tel|telephone|phone|mobile|fax|courriel|tél|téléphone|portable)\.?\s*:", re.IGNORECASE)
+_FIELD = re.compile(
+    r"[\s(]*(?:e-?mail|tel|telephone|phone|mobile|fax|courriel|tél|téléphone|portable)\.?\s*:", re.IGNORECASE
+)
 
 
 def _refers_back(text: str, sentences: Sequence[Unit], number: int) -> bool:

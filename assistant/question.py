@@ -66,6 +66,8 @@ DESCRIBED_PLACE = re.compile(
     r"territory|country|state|region|city|building|site)\b",
     re.IGNORECASE,
 )
+# An organisation's office named by its acronym and a place ("at IOM Mali", "UNODC Nigeria") is the organisation.
+_OFFICE_OF = re.compile(r"\b[A-Z]{2,}\s+[A-Z][\w’'-]*")
 _TITLE_WORD_BEFORE = re.compile(r"\b[A-Z][\w’'-]*\s*$")
 # Last words that make a name an organisation or a text rather than a place ("in the Global Compact").
 _NOT_PLACES = frozenset(
@@ -84,7 +86,10 @@ FULL_DATE = re.compile(
     re.IGNORECASE,
 )
 
-WEEKDAY = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b", re.IGNORECASE)
+WEEKDAY = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b",
+    re.IGNORECASE,
+)
 _ASKS_WEEKDAY = re.compile(r"\b(?:day of the week|weekday|jour de la semaine)\b")
 
 # "How long ...?" and "... in years?" ask for a duration: a count of units of time or of length
@@ -167,7 +172,7 @@ def role(question: str) -> list[str]:
 # "Who chairs / heads / leads ...?" asks who holds an office: a sentence must say who holds one.
 _ASKS_OFFICE = re.compile(r"\s*(?:who|qui)\s+(?:chairs|heads|leads|directs|presides|dirige|preside)\b")
 _OFFICE = frozenset(
-    terms("chair chairman chairwoman chairperson head leader lead led direct director presides president dirige preside")
+    terms("chair chairman chairwoman chairperson head leader lead led direct director presides president dirige")
 )
 
 
@@ -359,14 +364,22 @@ def places(text: str, question: str = "") -> list[str]:
     """
     asked = fold(question)
     found = [match.group(1) for match in DATELINE.finditer(text)]
+    offices = [match.span() for match in _OFFICE_OF.finditer(text)]
+
+    def free(match: re.Match[str], group: int = 0) -> bool:
+        """Not within an organisation's office ("at IOM Mali")."""
+        return not any(start <= match.start(group) < end for start, end in offices)
+
     # "in Bamako", but not the "in Persons" of a title ("Trafficking in Persons").
-    found += [m.group(1) for m in LOCATED.finditer(text) if not _TITLE_WORD_BEFORE.search(text, 0, m.start())]
+    found += [
+        m.group(1) for m in LOCATED.finditer(text) if not _TITLE_WORD_BEFORE.search(text, 0, m.start()) and free(m, 1)
+    ]
     named = [name for name in found if fold(name.split()[-1]) not in _NOT_PLACES]
     if re.search(r"\b(city|town|village|venue|ville|lieu|endroit|localite)\b", asked):  # a country or region is no city
         named = [name for name in named if not _countries().fullmatch(name)]
     else:
         named += [match.group(1) for match in REGIONAL.finditer(text)]
-        named += [match.group() for match in _countries().finditer(text)]
+        named += [match.group() for match in _countries().finditer(text) if free(match)]
     return list(dict.fromkeys(fold(name) for name in named if fold(name) not in asked))
 
 

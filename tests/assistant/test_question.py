@@ -62,6 +62,8 @@ def test_kinds_are_found_in_text() -> None:
         ("in line with objective 10 of the Global Compact for Safe Migration", "Where?", []),
         ("drafted by a sub-committee set up by the Malian authorities, with the National Coordinating Committee", "Where?", []),
         ("The National Action Plan was launched in Bamako.", "At which venue in Bamako was it launched?", []),
+        # An organisation's office named with a country is no place ("at IOM Mali").
+        ("said Vanessa LEIGH, Programme Coordinator a.i. at IOM Mali.", "Where did the launch happen?", []),
         # A country or a region is no city.
         ("interventions over the next five years in Mali", "Which city hosted the launch?", []),
         ("the capacity of West African countries", "Which city hosted the launch?", []),
