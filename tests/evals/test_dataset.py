@@ -39,7 +39,10 @@ def files_as_documents(dataset_name: str) -> dict[str, Document]:
     return documents
 
 
-@pytest.mark.parametrize(("name", "answerable", "unanswerable"), [("release", 48, 13), ("release-dev", 25, 8), ("licenses", 69, 10)])
+@pytest.mark.parametrize(
+    ("name", "answerable", "unanswerable"),
+    [("release", 48, 13), ("release-dev", 25, 8), ("licenses", 69, 10), ("release-fresh", 32, 12), ("licenses-fresh", 30, 8)],
+)
 def test_shipped_datasets_load_with_their_documents(name: str, answerable: int, unanswerable: int) -> None:
     dataset = load_dataset(name)
     assert (len(dataset.answerable), len(dataset.items) - len(dataset.answerable)) == (answerable, unanswerable)
