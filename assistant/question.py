@@ -75,7 +75,7 @@ _NOT_PLACES = frozenset(
     "law licence license ministry nations office organisation organization plan programme program project "
     "protocol section strategy unit version".split()
 )
-PHONE = re.compile(r"(?:\+|\b)\d[\d .()-]{6,}\d\b")
+PHONE = re.compile(r"(?:\+|\b)(?!\d{5}-\d{4}\b)\d[\d .()-]{6,}\d\b")  # not a ZIP+4 code ("MA 02110-1301")
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
 RELATIVE_DATE = re.compile(
     r"\b(?:as of|from|on|upon|until|after|before)\s+the\s+(?:date|day|time)\b|\bthe date (?:on which|that|when|of)\b",

@@ -47,6 +47,7 @@ def test_kinds_are_found_in_text() -> None:
     assert not has_kind("which expires in 2022", Expect.NUMBER)  # a year is not a count
     assert has_kind("a grant of USD 2 million", Expect.MONEY) and not has_kind("five years", Expect.MONEY)
     assert has_kind("said Vanessa LEIGH", Expect.PERSON)
+    assert has_kind("Tel.: +223 90 50 00 06", Expect.PHONE) and not has_kind("Boston, MA 02110-1301 USA", Expect.PHONE)
 
 
 @pytest.mark.parametrize(
