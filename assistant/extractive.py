@@ -187,7 +187,8 @@ class ExtractiveAnswerer(Answerer):
             document = self.documents(passage)
             sentences = _units(document.source, document.sha256 or document.added, document.text, statements=not headings)
             for number, unit in enumerate(sentences):
-                inside = passage.start <= unit.start and unit.end <= passage.end
+                # A sentence the chunker cut in two belongs to the passage that holds most of it.
+                inside = 2 * (min(unit.end, passage.end) - max(unit.start, passage.start)) >= unit.end - unit.start
                 key = (passage.source, unit.start, unit.end)
                 text = document.text[unit.start : unit.end]
                 # Text addressed to a model ("ignore your instructions ...") is never evidence, as in the LLM's grounding.

@@ -73,7 +73,9 @@ _TITLE_WORD_BEFORE = re.compile(r"\b[A-Z][\w’'-]*\s*$")
 _NOT_PLACES = frozenset(
     "act agency article committee compact convention corporation department foundation fund goals initiative "
     "law licence license ministry nations office organisation organization plan programme program project "
-    "protocol section strategy unit version".split()
+    "protocol section strategy unit version "
+    # Capitalised defined terms of licences and contracts ("in the Work", "in the Program").
+    "work works software library document documentation package product contribution source".split()
 )
 PHONE = re.compile(r"(?:\+|\b)(?!\d{5}-\d{4}\b)\d[\d .()-]{6,}\d\b")  # not a ZIP+4 code ("MA 02110-1301")
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")

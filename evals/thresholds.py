@@ -36,13 +36,13 @@ MEASURED: dict[str, dict[str, float]] = {
         "false_abstentions": 0,
     },
     "licenses": {
-        "accuracy": 64 / 69,
+        "accuracy": 65 / 69,
         "hit_at_k": 69 / 69,
-        "citation_precision": 63 / 75,
+        "citation_precision": 64 / 76,
         "quote_validity": 1.0,
         "abstention_recall": 9 / 10,
-        "abstention_precision": 9 / 10,
-        "false_abstentions": 1,
+        "abstention_precision": 9 / 9,
+        "false_abstentions": 0,
     },
 }
 # History of the release bounds. Since c845d8e: chunk vectors pool the vectors of their
@@ -65,7 +65,9 @@ MEASURED: dict[str, dict[str, float]] = {
 # named by its role ("the original copyright holder") half answers "who": accuracy 63 -> 64 of 69,
 # false abstentions 2 -> 1. Then "Which version number ...?" asks for a number (as "what number"
 # did): abstention recall 8 -> 9 of 10, precision 8/9 -> 9/10. Then the second-quote condition
-# above: citation precision 63/76 -> 63/75.
+# above: citation precision 63/76 -> 63/75. Then a sentence the chunker cut in two is a candidate
+# of the passage holding most of it, and "in the Work" is no place: accuracy 64 -> 65 of 69,
+# citation precision 64/76, false abstentions 1 -> 0.
 
 
 @dataclass(frozen=True)

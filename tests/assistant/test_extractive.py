@@ -189,3 +189,25 @@ def test_a_field_of_a_contact_line_belongs_to_the_name_that_opens_the_line() -> 
     assert quoted(CONTACTS, question, Weights()) == ["E-mail: bquenum@iom.int, Tel.: +223 90 50 00 06"]
     question = "What is the phone number of the UNODC Media Office?"
     assert quoted(CONTACTS, question, Weights()) == ["E-mail: aissata.ba@un.org, Tel: +223 74 18 62 31"]
+
+
+OFFER = Document(
+    "offer",
+    "GPL",
+    "You may convey object code. Convey it with a written offer, valid for at least three years, to give any third "
+    "party the source. Nothing else is required.",
+    "offer.txt",
+)
+
+
+def test_a_sentence_the_chunker_cut_belongs_to_the_passage_holding_most_of_it() -> None:
+    """A chunk boundary inside a long sentence does not hide it from the answerer, nor quote it twice."""
+    cut = OFFER.text.index("to give any third")
+    first = Passage("id-1", "offer", "GPL", OFFER.text[:cut], 0, cut, 1.0)
+    second = Passage("id-2", "offer", "GPL", OFFER.text[cut:], cut, len(OFFER.text), 0.5)
+    answerer = ExtractiveAnswerer(HashingEmbedder(), lambda p: OFFER, frequencies)
+    texts = [c.text for c in answerer.candidates([first, second])]
+    offer = "Convey it with a written offer, valid for at least three years, to give any third party the source."
+    assert texts.count(offer) == 1
+    question = "For how long must the written offer stay valid?"
+    assert answerer.answer(question, question, [first]).text.startswith(offer)

@@ -65,6 +65,8 @@ def test_kinds_are_found_in_text() -> None:
         ("The National Action Plan was launched in Bamako.", "At which venue in Bamako was it launched?", []),
         # An organisation's office named with a country is no place ("at IOM Mali").
         ("said Vanessa LEIGH, Programme Coordinator a.i. at IOM Mali.", "Where did the launch happen?", []),
+        # A capitalised defined term of a licence is no place ("in the Work").
+        ("waives all rights in the Work in all territories worldwide", "Which country's law governs the waiver?", []),
         # A country or a region is no city.
         ("interventions over the next five years in Mali", "Which city hosted the launch?", []),
         ("the capacity of West African countries", "Which city hosted the launch?", []),
