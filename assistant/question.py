@@ -178,6 +178,10 @@ _OFFICE = frozenset(
 )
 
 
+_HOLDER = frozenset(terms("copyright holder owner"))
+_NOTICE = re.compile(r"\bcopyright\s*(?:\(c\)|©)", re.IGNORECASE)
+
+
 def counted(question: str) -> str | None:
     """The search term of what a "how many" question counts ("How many workshops ..." -> "workshop")."""
     match = re.search(r"\b(?:how many|combien de|combien d')\s*((?:\w+[\s-]+){0,2}\w+)", fold(question))
@@ -211,6 +215,7 @@ def expected(question: str) -> Expect:
         return Expect.EMAIL
     if re.search(r"\b(how much|combien)\b", q) and re.search(
         r"\b(money|fund\w*|cost\w*|budget|amount|pay\w*|paid|spen[dt]\w*|financ\w*|contribut\w*|allocat\w*|invest\w*|"
+        r"charg\w*|fees?|pric\w*|"
         r"dollars?|euros?|grant\w*|argent|montant)\b",
         q,
     ):
@@ -294,8 +299,11 @@ def kind_strength(text: str, kind: Expect, question: str = "") -> float:
         # A year, a month, or a time told by an event ("as of the date such litigation is filed").
         return 0.5 if _dates_the_subject(text, question) or RELATIVE_DATE.search(text) else 0.0
     if kind is Expect.PERSON:
-        if not set(role(question)) <= set(terms(text)):
-            return 0.0  # "Who is the President?" is not answered by a sentence about a minister
+        asked_role = set(role(question))
+        # "Who is the President?" is not answered by a sentence about a minister; a copyright notice
+        # ("Copyright (c) The Regents of ...") names the copyright holder without the word.
+        if not (asked_role <= set(terms(text)) or asked_role <= _HOLDER and _NOTICE.search(text)):
+            return 0.0
         if _ASKS_OFFICE.match(fold(question)) and not _OFFICE & set(terms(text)):
             return 0.0  # "Who chairs the committee?" is answered by a sentence about who chairs, heads or leads
         if _novel(PERSON_NAME, text, question):

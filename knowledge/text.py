@@ -190,7 +190,7 @@ def units(text: str, limit: int = 1000) -> list[Unit]:
 # ---- search terms -------------------------------------------------------------------------
 
 # Bump when ``terms`` changes, so that indexes of search terms are rebuilt (see knowledge.lexical).
-ANALYZER_VERSION = 2
+ANALYZER_VERSION = 3
 
 _ENGLISH_STOPWORDS = """a about above after again against all am an and any are as at be because been before being
     below between both but by can could did do does doing down during each few for from further had
@@ -231,6 +231,14 @@ _SUFFIXES = (
 )  # fmt: skip
 # Endings that also close short words of their own ("traite", "grant"): removed only when four
 # letters or more remain.
+# British spellings written the American way, before suffixes go (both sides of a search are stemmed alike).
+_BRITISH = (
+    (re.compile(r"^(licen|defen|offen|preten)c(e|es|ed|ing)$"), r"\1s\2"),
+    (re.compile(r"^(\w{3,})is(ation|ations|e|ed|es|ing|er|ers)$"), r"\1iz\2"),
+    (re.compile(r"^(\w{3,})our(s|ed|ing|ite|ites|able)?$"), r"\1or\2"),
+    (re.compile(r"^programme(s?)$"), r"program\1"),
+    (re.compile(r"^(cent|met|lit|theat|fib)re(s?)$"), r"\1er\2"),
+)
 _LONG_STEM = frozenset("ites ite aient ait antes ante ants ant euses euse eux".split())
 _FEMININE = re.compile(r"é(?:es|e|s)\b")  # "lancée", "lancées", "lancés" -> "lancé", before accents are folded
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
@@ -254,9 +262,13 @@ def stem(word: str) -> str:
     ('launch', 'lanc', 'lanc', 'lanc', 'lanc')
     >>> stem("nationaux") == stem("nationales") == stem("national")
     True
+    >>> stem("licence") == stem("license"), stem("organisations") == stem("organizations")
+    (True, True)
     """
     if word.isdigit() or len(word) <= 3:
         return word
+    for british, american in _BRITISH:  # "licence" finds "license", "organisation" "organization"
+        word = british.sub(american, word)
     if word.endswith("aux") and len(word) >= 6:  # "nationaux" -> "national"
         return word[:-3] + "al"
     if word.endswith("eaux"):  # "nouveaux" -> "nouveau"

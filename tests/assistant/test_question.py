@@ -163,3 +163,14 @@ def test_who_chairs_is_answered_by_who_holds_an_office() -> None:
     assert kind_strength("drafted with the CNCLTP/PA and the Malian authorities", Expect.PERSON, question) == 0.0
     assert kind_strength("Mahamadou KASSOGUE chaired the launch ceremony", Expect.PERSON, question) == 1.0
     assert kind_strength("The committee is led by Vanessa LEIGH.", Expect.PERSON, question) == 1.0
+
+
+def test_a_copyright_notice_names_the_copyright_holder() -> None:
+    question = "Who is named as the copyright holder in the BSD licence?"
+    assert kind_strength("Copyright (c) The Regents of the University of California.", Expect.PERSON, question) == 0.5
+    assert kind_strength("You must retain the above copyright notice.", Expect.PERSON, question) == 0.0
+
+
+def test_how_much_a_party_charges_asks_for_money() -> None:
+    assert expected("How much does the FSF charge for an exception?") is Expect.MONEY
+    assert expected("How much of the library may a header file hold?") is Expect.NUMBER

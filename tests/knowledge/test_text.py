@@ -59,3 +59,14 @@ def test_terms_fold_accents_drop_stop_words_and_stem() -> None:
     assert set(terms("Quand le plan a-t-il été lancé ?")) == {"plan", "lanc"}
     assert set(terms("lancement")) == {"lanc"}
     assert terms("the Pays-Bas") == terms("Pays Bas")
+
+
+def test_british_and_american_spellings_are_one_term() -> None:
+    """UN and European writers spell 'licence', 'organisation', 'programme': they find 'license' and its kin."""
+    pairs = [
+        ("licence", "license"), ("licences", "licenses"), ("organisations", "organizations"), ("authorised", "authorized"),
+        ("colour", "color"), ("behaviour", "behavior"), ("programme", "program"), ("centre", "center"), ("defence", "defense"),
+    ]
+    for british, american in pairs:
+        assert terms(british) == terms(american), (british, american)
+    assert terms("four hours") == ["four", "hour"] and terms("licit") != terms("license")
