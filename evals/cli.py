@@ -30,8 +30,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         action="append",
         metavar="NAME|PATH",
         help=(
-            "release, release-dev, release-fresh, licenses, licenses-dev, licenses-fresh, bilingual, or a .jsonl file; "
-            "repeat for several (default: release and licenses)"
+            "release, release-dev, release-fresh, release-sealed, licenses, licenses-dev, licenses-fresh, "
+            "licenses-sealed, bilingual, or a .jsonl file; repeat for several (default: release and licenses)"
         ),
     )
     parser.add_argument("-k", type=int, default=5, help="passages to retrieve per question (default 5)")
