@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from assistant.answerer import Answerer, Draft, Quote
 from assistant.prompt import looks_like_instruction
-from assistant.question import Expect, expected, focus_terms, kind_strength, other_time
+from assistant.question import Expect, countries, expected, focus_terms, kind_strength, other_time
 from knowledge.embedding import Embedder
 from knowledge.language import detect_language
 from knowledge.text import STOPWORDS, Unit, fold, terms, units
@@ -123,6 +123,11 @@ class ExtractiveAnswerer(Answerer):
         scored = self.score(query, kind, candidates, passages)
         if kind in UNMISTAKABLE:  # a phone number answers "what number can I call?", however the rest reads
             scored = [c for c in scored if c.kind > 0] or scored
+        if kind in (Expect.PHONE, Expect.EMAIL) and (names := _asked_names(self.unnamed(question))):
+            # ... unless it belongs to another than the one the question names (the Dutch Embassy's phone is not UNODC's).
+            scored = [c for c in scored if c.kind == 0 or names & _terms(f"{c.text} {c.antecedent}")] or scored[:0]
+            if not scored:
+                return self.abstain(f"no retrieved {kind.value} belongs to what the question names")
         best = scored[0]
         if kind is not Expect.ANY and best.kind == 0:
             return self.abstain(f"no retrieved sentence holds a {kind.value}")
@@ -315,6 +320,18 @@ def _refers_back(text: str, sentences: Sequence[Unit], number: int) -> bool:
 
 
 _URL = re.compile(r"\S+://\S+|www\.\S+")
+
+
+def _asked_names(question: str) -> frozenset[str]:
+    """The search terms of the names a question writes with a capital, beyond a sentence's first word
+    and beyond countries, which place a contact rather than name its owner ("the Dutch Embassy in Mali").
+
+    >>> sorted(_asked_names("What phone number should journalists call to reach the Dutch Embassy in Mali?"))
+    ['dutch', 'embassy']
+    """
+    words = re.findall(r"(?<![.?!]\s)(?<!^)\b[A-Z][\w’'-]*", question.strip())
+    placed = {term for country in countries(question) for term in terms(country)}
+    return frozenset(term for word in words for term in terms(word)) - placed
 
 
 def _adjacent(candidate: Candidate) -> bool:

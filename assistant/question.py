@@ -98,6 +98,10 @@ _ASKS_WEEKDAY = re.compile(r"\b(?:day of the week|weekday|jour de la semaine)\b"
 # ("five years", "ten lines"), not any number ("sections 4 and 5").
 _ASKS_DURATION = re.compile(r"\b(how long|pendant combien|in (?:years|months|weeks|days)(?=\s*\?|\s*$))")
 
+# "How long has ... been ...?" is answered by when it began as well as by a count ("since 1998").
+_ASKS_SINCE = re.compile(r"\bhow long (?:has|have|had)\b|\bdepuis (?:quand|combien)\b")
+_SINCE = re.compile(rf"\b(?:since|depuis)\s+(?:(?:the\s+)?(?:\d{{1,2}}\s+)?(?:{_MONTHS})\s+)?(?:19|20)\d{{2}}\b", re.IGNORECASE)
+
 # Words that shape a question without naming what it is about ("What kind of ... is listed in the release?").
 FILLER = frozenset(
     terms(
@@ -288,6 +292,8 @@ def kind_strength(text: str, kind: Expect, question: str = "") -> float:
         acronym = re.escape(abbreviation(question) or "")
         return 1.0 if acronym and re.search(rf"\(\s*{acronym}\s*\)|\b{acronym}\s*\(", text) else 0.0
     if kind is Expect.NUMBER:
+        if _ASKS_SINCE.search(fold(question)) and _SINCE.search(text):
+            return 1.0  # "How long has IOM been present?" -- "since 1998"
         quantities = EMAIL.sub(" ", PHONE.sub(" ", text))  # the digits of a phone number count nothing
         numbers = [n for n in _novel(NUMBER, quantities, question) if not _YEAR.fullmatch(n)]
         return _count_strength(text, question) if numbers else 0.0
@@ -391,6 +397,11 @@ def places(text: str, question: str = "") -> list[str]:
         named += [match.group(1) for match in REGIONAL.finditer(text)]
         named += [match.group() for match in _countries().finditer(text) if free(match)]
     return list(dict.fromkeys(fold(name) for name in named if fold(name) not in asked))
+
+
+def countries(text: str) -> list[str]:
+    """The country names ``text`` holds ("Mali", "the Netherlands"), as written."""
+    return [match.group() for match in _countries().finditer(text)]
 
 
 @lru_cache(maxsize=1)

@@ -211,3 +211,15 @@ def test_a_sentence_the_chunker_cut_belongs_to_the_passage_holding_most_of_it() 
     assert texts.count(offer) == 1
     question = "For how long must the written offer stay valid?"
     assert answerer.answer(question, question, [first]).text.startswith(offer)
+
+
+def test_a_contact_belongs_to_the_one_the_question_names() -> None:
+    """The Dutch Embassy's phone is not UNODC's; the IOM office's phone is the IOM line's alone."""
+    answerer = ExtractiveAnswerer(HashingEmbedder(), lambda p: CONTACTS, frequencies, Weights(threshold=-1.0))
+    question = "What phone number should journalists call to reach the Dutch Embassy in Mali?"
+    draft = answerer.answer(question, question, [passage(CONTACTS, 0)])
+    assert draft.abstained and "belongs to what the question names" in draft.notes[0]
+    question = "Which phone number reaches the IOM press office?"
+    assert quoted(CONTACTS, question, Weights(threshold=-1.0, second=0.0)) == ["E-mail: bquenum@iom.int, Tel.: +223 90 50 00 06"]
+    question = "Which phone number should I call?"  # no name: any contact answers
+    assert not answerer.answer(question, question, [passage(CONTACTS, 0)]).abstained

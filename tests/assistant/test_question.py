@@ -174,3 +174,10 @@ def test_a_copyright_notice_names_the_copyright_holder() -> None:
 def test_how_much_a_party_charges_asks_for_money() -> None:
     assert expected("How much does the FSF charge for an exception?") is Expect.MONEY
     assert expected("How much of the library may a header file hold?") is Expect.NUMBER
+
+
+def test_how_long_has_it_been_is_answered_by_since_when() -> None:
+    question = "How long has IOM been present in West and Central Africa?"
+    assert kind_strength("IOM has had a presence in the region since 1998.", Expect.NUMBER, question) == 1.0
+    assert kind_strength("The plan expires in 2022.", Expect.NUMBER, question) == 0.0
+    assert kind_strength("It has been valid since 1998.", Expect.NUMBER, "How long must the offer stay valid?") == 0.0
