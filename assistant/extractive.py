@@ -125,7 +125,7 @@ class ExtractiveAnswerer(Answerer):
             scored = [c for c in scored if c.kind > 0] or scored
         if kind in (Expect.PHONE, Expect.EMAIL) and (names := _asked_names(self.unnamed(question))):
             # ... unless it belongs to another than the one the question names (the Dutch Embassy's phone is not UNODC's).
-            scored = [c for c in scored if c.kind == 0 or names & _terms(f"{c.text} {c.antecedent}")] or scored[:0]
+            scored = [c for c in scored if c.kind == 0 or names & _terms(f"{c.text} {c.antecedent}")]
             if not scored:
                 return self.abstain(f"no retrieved {kind.value} belongs to what the question names")
         best = scored[0]
@@ -220,13 +220,13 @@ class ExtractiveAnswerer(Answerer):
         by_text = {c.text: m for c, m in zip(candidates, similarities)}
         for candidate, meaning in zip(candidates, similarities):
             # A contact field ("E-mail: ...") reads with the name its line opens with: half its meaning is that name's.
-            if _FIELD.match(candidate.text) and candidate.antecedent in by_text:
+            field = bool(_FIELD.match(candidate.text))
+            if field and candidate.antecedent in by_text:
                 meaning = (meaning + by_text[candidate.antecedent]) / 2
             # A quotation is judged together with the sentence that names its speaker.
             text = f"{candidate.text} {candidate.closing[2]}" if candidate.closing else candidate.text
             # A sentence that refers back ("These two initiatives ...") is about what the sentence
             # before names: those words count as its own. Its passage's title counts less.
-            field = bool(_FIELD.match(candidate.text))
             own = _terms(text) | (frozenset() if field else _terms(candidate.antecedent))
             titled = (context[candidate.passage_rank] | (_terms(candidate.antecedent) if field else set())) - own
             found = sum(weight for term, weight in weights.items() if term in own)

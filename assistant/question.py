@@ -28,6 +28,9 @@ class Expect(Enum):
     ANY = "any"
 
 
+_WEEKDAYS = (
+    "monday|tuesday|wednesday|thursday|friday|saturday|sunday|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
+)
 _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
     "janvier|fevrier|février|mars|avril|mai|juin|juillet|aout|août|septembre|octobre|novembre|decembre|décembre"
@@ -35,7 +38,7 @@ _MONTHS = (
 DATE = re.compile(
     rf"\b(?:\d{{1,2}}(?:st|nd|rd|th|er)?\s+(?:{_MONTHS})(?:\s+\d{{4}})?|(?:{_MONTHS})\s+\d{{1,2}}(?:,\s*\d{{4}})?|"
     rf"(?:{_MONTHS})\s+\d{{4}}|(?:19|20)\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|"
-    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|lundi|mardi|mercredi|jeudi|vendredi)\b",
+    rf"{_WEEKDAYS})\b",
     re.IGNORECASE,
 )
 _NUMBER_WORDS = (
@@ -88,10 +91,7 @@ FULL_DATE = re.compile(
     re.IGNORECASE,
 )
 
-WEEKDAY = re.compile(
-    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b",
-    re.IGNORECASE,
-)
+WEEKDAY = re.compile(rf"\b(?:{_WEEKDAYS})\b", re.IGNORECASE)
 _ASKS_WEEKDAY = re.compile(r"\b(?:day of the week|weekday|jour de la semaine)\b")
 
 # "How long ...?" and "... in years?" ask for a duration: a count of units of time or of length
@@ -100,7 +100,9 @@ _ASKS_DURATION = re.compile(r"\b(how long|pendant combien|in (?:years|months|wee
 
 # "How long has ... been ...?" is answered by when it began as well as by a count ("since 1998").
 _ASKS_SINCE = re.compile(r"\bhow long (?:has|have|had)\b|\bdepuis (?:quand|combien)\b")
-_SINCE = re.compile(rf"\b(?:since|depuis)\s+(?:(?:the\s+)?(?:\d{{1,2}}\s+)?(?:{_MONTHS})\s+)?(?:19|20)\d{{2}}\b", re.IGNORECASE)
+_SINCE = re.compile(
+    rf"\b(?:since|depuis)\s+(?:(?:the\s+)?(?:\d{{1,2}}\s+)?(?:{_MONTHS})\s+)?(?:19|20)\d{{2}}\b", re.IGNORECASE
+)
 
 # Words that shape a question without naming what it is about ("What kind of ... is listed in the release?").
 FILLER = frozenset(
@@ -365,7 +367,7 @@ def _dates_the_subject(text: str, question: str) -> bool:
 
 _COPYRIGHT_BEFORE = re.compile(r"(?:copyright|\(c\)|©)\s*$", re.IGNORECASE)
 _YEARS = re.compile(r"\b(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)\d{2})?\b")
-_MONTH_TERMS = frozenset(terms(_MONTHS.replace("|", " ") + " monday tuesday wednesday thursday friday saturday sunday"))
+_MONTH_TERMS = frozenset(terms(f"{_MONTHS}|{_WEEKDAYS}".replace("|", " ")))
 
 
 def places(text: str, question: str = "") -> list[str]:

@@ -229,8 +229,6 @@ _SUFFIXES = (
     # participles and plurals ("launched", "launches", "studies", "lancés")
     "ers", "er", "ies", "ied", "ed", "es", "s", "e",
 )  # fmt: skip
-# Endings that also close short words of their own ("traite", "grant"): removed only when four
-# letters or more remain.
 # British spellings written the American way, before suffixes go (both sides of a search are stemmed alike).
 _BRITISH = (
     (re.compile(r"^(licen|defen|offen|preten)c(e|es|ed|ing)$"), r"\1s\2"),
@@ -239,6 +237,8 @@ _BRITISH = (
     (re.compile(r"^programme(s?)$"), r"program\1"),
     (re.compile(r"^(cent|met|lit|theat|fib)re(s?)$"), r"\1er\2"),
 )
+# Endings that also close short words of their own ("traite", "grant"): removed only when four
+# letters or more remain.
 _LONG_STEM = frozenset("ites ite aient ait antes ante ants ant euses euse eux".split())
 _FEMININE = re.compile(r"é(?:es|e|s)\b")  # "lancée", "lancées", "lancés" -> "lancé", before accents are folded
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
