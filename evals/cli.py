@@ -19,6 +19,8 @@ from typing import Any
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add the ``eval`` command to the ``pressroom`` sub-command parsers."""
+    from evals.dataset import NAMED  # light: no model, no store
+
     parser = subparsers.add_parser(
         "eval",
         help="score answers against known facts (release and licences) and write reports",
@@ -29,10 +31,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--dataset",
         action="append",
         metavar="NAME|PATH",
-        help=(
-            "release, release-dev, release-fresh, release-sealed, licenses, licenses-dev, licenses-fresh, "
-            "licenses-sealed, bilingual, or a .jsonl file; repeat for several (default: release and licenses)"
-        ),
+        help=f"{', '.join(NAMED)}, or a .jsonl file; repeat for several (default: release and licenses)",
     )
     parser.add_argument("-k", type=int, default=5, help="passages to retrieve per question (default 5)")
     parser.add_argument("--answerer", default="extractive", help="how Pressroom answers (default: extractive)")

@@ -1,8 +1,7 @@
 """Known-fact datasets: JSON Lines files of questions, accepted answers and supporting text.
 
-A dataset is named (``release``, ``release-dev``, ``release-fresh``, ``release-sealed``, ``licenses``,
-``licenses-dev``, ``licenses-fresh``, ``licenses-sealed``, ``bilingual``: the files in ``evals/data/``,
-each with the documents it is answered from) or given by the path of a ``.jsonl`` file, which
+A dataset is named (a key of ``NAMED``: one of the files in ``evals/data/``, each with the
+documents it is answered from) or given by the path of a ``.jsonl`` file, which
 is then answered from whatever the current index holds. The format is documented in
 ``evals/data/README.md``; every line is checked on load, and a bad line stops the load with one
 sentence that names the file, the line and what to fix.
@@ -89,10 +88,12 @@ NAMED: dict[str, tuple[str, Callable[[], tuple[Path, ...]]]] = {
     "release-dev": ("release-dev.jsonl", _bundled_release),
     "release-fresh": ("release-fresh.jsonl", _bundled_release),
     "release-sealed": ("release-sealed.jsonl", _bundled_release),
+    "release-sealed2": ("release-sealed2.jsonl", _bundled_release),
     "licenses": ("licenses.jsonl", _licence_texts),
     "licenses-dev": ("licenses-dev.jsonl", _licence_texts),
     "licenses-fresh": ("licenses-fresh.jsonl", _licence_texts),
     "licenses-sealed": ("licenses-sealed.jsonl", _licence_texts),
+    "licenses-sealed2": ("licenses-sealed2.jsonl", _licence_texts),
     "bilingual": ("bilingual.jsonl", _bilingual_texts),
 }
 DEFAULT = ("release", "licenses")
@@ -105,7 +106,7 @@ def load_dataset(name_or_path: str | Path) -> Dataset:
     'apache-2.0.txt'
     >>> load_dataset("nonsense")
     Traceback (most recent call last):
-    evals.dataset.DatasetError: Unknown dataset 'nonsense': use release, release-dev, release-fresh, release-sealed, licenses, licenses-dev, licenses-fresh, licenses-sealed or bilingual, or the path of a .jsonl file.
+    evals.dataset.DatasetError: Unknown dataset 'nonsense': use release, release-dev, release-fresh, release-sealed, release-sealed2, licenses, licenses-dev, licenses-fresh, licenses-sealed, licenses-sealed2 or bilingual, or the path of a .jsonl file.
     """
     key = str(name_or_path)
     if key in NAMED:
