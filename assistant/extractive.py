@@ -25,7 +25,7 @@ from assistant.prompt import looks_like_instruction
 from assistant.question import Expect, countries, expected, focus_terms, kind_strength, other_time
 from knowledge.embedding import Embedder
 from knowledge.language import detect_language
-from knowledge.text import STOPWORDS, Unit, fold, terms, units
+from knowledge.text import STOPWORDS, Unit, flowed, fold, terms, units
 from knowledge.types import Document, Passage
 
 Vector = list[float]
@@ -158,7 +158,7 @@ class ExtractiveAnswerer(Answerer):
             elif not _overlaps(runner_up, chosen[0]):  # else it is already quoted within the quotation
                 chosen.append(replace(runner_up, closing=None))
         chosen.sort(key=lambda c: (c.source, c.start))
-        text = " ".join(f"{_one_line(c.text)} [{number}]" for number, c in enumerate(chosen, 1))
+        text = " ".join(f"{flowed(c.text)} [{number}]" for number, c in enumerate(chosen, 1))
         quotes = tuple(Quote(number, c.source, c.start, c.end) for number, c in enumerate(chosen, 1))
         return Draft(text=text, quotes=quotes, notes=(f"confidence {confidence:.2f}",))
 
@@ -354,7 +354,3 @@ def _closes_in(opener: Candidate, closer: Candidate) -> bool:
 def _overlaps(candidate: Candidate, other: Candidate) -> bool:
     return candidate.source == other.source and candidate.start < other.end and other.start < candidate.end
 
-
-def _one_line(text: str) -> str:
-    """A quote as one line of text (hard-wrapped sources break lines mid-sentence)."""
-    return re.sub(r"\s+", " ", text).strip()

@@ -17,6 +17,7 @@ from evals.report import METRICS, Report, format_value
 from evals.scoring import QuestionResult
 from evals.strip_chart import COLOURS, anchor, strip_chart
 from evals.text_report import depth_notes, failure_rows, heading, kind_rows, pair_rows, score_rows
+from knowledge.text import flowed
 
 STYLE = """
 body { font: 15px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 72rem; padding: 0 1rem; color: #1d1d1f; }
@@ -152,7 +153,7 @@ def _failure(system: str, result: QuestionResult) -> str:
         checks = ("valid" if citation.valid else "INVALID") + (", supports" if citation.supports else ", does not support")
         lines.append(
             f"<p><b>Citation [{citation.marker}]</b> {escape(citation.source)} {citation.start}-{citation.end} "
-            f"({checks}): {escape(' '.join(citation.quote.split()))}</p>"
+            f"({checks}): {escape(flowed(citation.quote))}</p>"
         )
     lines.append(f"<p><b>Retrieved passages</b> ({len(result.passages)}):</p>")
     for passage in result.passages:

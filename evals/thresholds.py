@@ -38,7 +38,7 @@ MEASURED: dict[str, dict[str, float]] = {
     "licenses": {
         "accuracy": 65 / 69,
         "hit_at_k": 69 / 69,
-        "citation_precision": 64 / 76,
+        "citation_precision": 64 / 77,
         "quote_validity": 1.0,
         "abstention_recall": 9 / 10,
         "abstention_precision": 9 / 9,
@@ -68,6 +68,10 @@ MEASURED: dict[str, dict[str, float]] = {
 # above: citation precision 63/76 -> 63/75. Then a sentence the chunker cut in two is a candidate
 # of the passage holding most of it, and "in the Work" is no place: accuracy 64 -> 65 of 69,
 # citation precision 64/76, false abstentions 1 -> 0.
+# Then MPL's boxed sections (6 and 7, "*  text  *" lines) are read as whole sentences instead of
+# line fragments: every answer is the same, but lic-050 ("Which version of the LGPL is a Secondary
+# License in MPL 2.0?") gains a second quote, because the new chunks of MPL moved the passage ranks
+# of its two best sentences: citation precision 64/76 -> 64/77 (lowered for that reason).
 
 
 @dataclass(frozen=True)

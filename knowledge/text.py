@@ -48,19 +48,57 @@ def is_hard_wrapped(text: str, lines: list[Span] | None = None) -> bool:
     return p95 <= 100 and statistics.median(lengths) >= 35
 
 
+# A boxed block ("*  text  *" lines between "*****" rules, as in MPL-2.0 sections 6 and 7): its
+# frame is layout, not text, so paragraphs and sentences run inside it and step over it.
+_FRAMED = re.compile(r"^([ \t]*([*|#])[ \t]+)(.*?)[ \t]*\2[ \t]*$|^[ \t]*([*|#])\4*[ \t]*$")
+_FRAME_JOIN = re.compile(r"([*|#])[ \t]*\n[ \t]*\1(?=[ \t])")
+_BOX_MIN_LINES = 3
+
+
+def _content_spans(text: str, lines: list[Span]) -> tuple[list[Span], list[int | None]]:
+    """Each line's span without a box frame around it, and the width inside the box it sits in.
+
+    A box is at least three consecutive framed lines with one frame character; its rules and
+    blank inner lines become empty spans, so they end paragraphs as blank lines do. Lines
+    outside a box have no box width (``None``).
+    """
+    matches = [_FRAMED.match(text[start:end]) for start, end in lines]
+    frames = [m and (m.group(2) or m.group(4)) for m in matches]
+    boxed = [False] * len(lines)
+    run_start = 0
+    for index in range(len(lines) + 1):
+        if index < len(lines) and frames[index] and frames[index] == frames[run_start]:
+            continue
+        if index - run_start >= _BOX_MIN_LINES and frames[run_start]:
+            boxed[run_start:index] = [True] * (index - run_start)
+        run_start = index
+    spans: list[Span] = []
+    widths: list[int | None] = []
+    for (start, end), match, inside in zip(lines, matches, boxed):
+        if inside and match and match.group(2):
+            start += match.end(1)
+            spans.append((start, start + len(match.group(3))))
+        else:
+            spans.append((start, start) if inside else (start, end))
+        widths.append(end - start - 1 if inside else None)  # inside the frame, not counting its right edge
+    return spans, widths
+
+
 def paragraph_spans(text: str) -> list[Span]:
     """Paragraphs, trimmed of surrounding white space.
 
-    A blank line always ends a paragraph. In hard-wrapped text a single newline joins lines of
-    one paragraph unless the line before is short or the next one starts a list item; elsewhere
-    every line is its own paragraph.
+    A blank line always ends a paragraph. In hard-wrapped text (and inside a box, which is
+    always hard-wrapped) a single newline joins lines of one paragraph unless the line before is
+    short or the next one starts a list item; elsewhere every line is its own paragraph.
     """
     lines = line_spans(text)
     wrapped = is_hard_wrapped(text, lines)
+    contents, box_widths = _content_spans(text, lines)
     width = max((end - start for start, end in lines), default=0)
     paragraphs: list[Span] = []
     current: Span | None = None
-    for start, end in lines:
+    previous = ""
+    for (start, end), box_width in zip(contents, box_widths):
         line = text[start:end]
         if not line.strip():
             if current:
@@ -68,31 +106,46 @@ def paragraph_spans(text: str) -> list[Span]:
             current = None
             continue
         if current is not None:
-            previous = text[current[0] : current[1]].splitlines()[-1] if wrapped else ""
             soft = (
-                wrapped
-                and len(previous.rstrip()) >= 0.6 * width
+                (wrapped or box_width is not None)
+                and len(previous.rstrip()) >= 0.6 * (box_width or width)
                 and not _BULLET.match(line)
                 and not _MARKDOWN_HEADING.match(line)
+                and not is_noise(line)  # a "-----" rule underlines the line above; it continues nothing
             )
             if soft:
-                current = (current[0], end)
+                current, previous = (current[0], end), line
                 continue
             paragraphs.append(current)
-        current = (start, end)
+        current, previous = (start, end), line
     if current:
         paragraphs.append(current)
     return [trimmed for span in paragraphs if (trimmed := trim(text, span))[0] < trimmed[1]]
 
 
 def trim(text: str, span: Span) -> Span:
-    """The span without leading and trailing white space."""
+    """The span without leading and trailing white space, nor a box frame it starts or ends on."""
     start, end = span
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
+    while True:
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if (join := _FRAME_JOIN.match(text, start, end)) is not None:
+            start = join.end()
+        elif (join := _FRAME_JOIN.search(text, max(start, end - 12), end)) is not None and join.end() == end - 1:
+            end = join.start()
+        else:
+            return start, end
+
+
+def flowed(text: str) -> str:
+    """Text as one line, for showing a quote: white space collapsed, box frames stepped over.
+
+    >>> flowed('on an "as is"   *\\n*  basis')
+    'on an "as is" basis'
+    """
+    return " ".join(_FRAME_JOIN.sub(" ", text).split())
 
 
 def is_heading(line: str) -> bool:

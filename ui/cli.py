@@ -80,6 +80,7 @@ def _progress_bar(enabled: bool) -> _ProgressBar | None:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     from assistant import ask
+    from knowledge.text import flowed
 
     answer = ask(" ".join(args.question), k=args.k, answerer=args.answerer)
     if answer.notice:  # e.g. the model was unreachable and the extractive answer was given instead
@@ -90,7 +91,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     print(answer.text)
     for citation in answer.citations:
         page = f", page {citation.page}" if citation.page else ""
-        quote = " ".join(citation.quote.split())
+        quote = flowed(citation.quote)
         print(f"\n[{citation.marker}] {citation.title} ({citation.source}{page}, characters {citation.start}-{citation.end})")
         print(f"    “{quote}”")
     if answer.abstained and answer.passages:

@@ -1,4 +1,4 @@
-from knowledge.text import fold, is_hard_wrapped, paragraph_spans, sentence_spans, stem, terms, units
+from knowledge.text import flowed, fold, is_hard_wrapped, paragraph_spans, sentence_spans, stem, terms, units
 
 WRAPPED = (
     "Licensed under the terms below, you may copy and distribute this work\n"
@@ -37,6 +37,34 @@ def test_hard_wrapped_text_is_read_as_paragraphs_with_original_offsets() -> None
     assert len(sentences) == 3
     first = WRAPPED[sentences[0][0] : sentences[0][1]]
     assert first.startswith("Licensed under") and first.endswith("the work itself.") and "\n" in first
+
+
+BOXED = (
+    "Text before the box, which is an ordinary paragraph of its own here.\n"
+    "\n"
+    "****************************************\n"
+    "*                                      *\n"
+    "*  6. Disclaimer of Warranty           *\n"
+    "*  -------------------------           *\n"
+    "*                                      *\n"
+    "*  Covered Software is provided on an  *\n"
+    "*  \"as is\" basis. The entire risk is  *\n"
+    "*  with You.                           *\n"
+    "*                                      *\n"
+    "****************************************\n"
+)
+
+
+def test_a_boxed_section_reads_as_its_sentences_and_quotes_step_over_the_frame() -> None:
+    pieces = [BOXED[u.start : u.end] for u in units(BOXED)]
+    assert pieces[1:4] == ["6.", "Disclaimer of Warranty", 'Covered Software is provided on an  *\n*  "as is" basis.']
+    assert pieces[4] == "The entire risk is  *\n*  with You."
+    assert [flowed(piece) for piece in pieces[3:]] == ['Covered Software is provided on an "as is" basis.', "The entire risk is with You."]
+
+
+def test_stars_are_a_frame_only_around_three_lines_or_more() -> None:
+    text = "* a bullet point that ends with a star *\nA sentence after it.\n"
+    assert [text[u.start : u.end] for u in units(text)][0].startswith("* a bullet")
 
 
 def test_long_lines_are_paragraphs_each() -> None:
