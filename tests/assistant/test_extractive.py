@@ -223,3 +223,27 @@ def test_a_contact_belongs_to_the_one_the_question_names() -> None:
     assert quoted(CONTACTS, question, Weights(threshold=-1.0, second=0.0)) == ["E-mail: bquenum@iom.int, Tel.: +223 90 50 00 06"]
     question = "Which phone number should I call?"  # no name: any contact answers
     assert not answerer.answer(question, question, [passage(CONTACTS, 0)]).abstained
+
+
+BOXED = Document(
+    "boxed",
+    "A licence with a boxed disclaimer",
+    "Terms that come before the box, written as one ordinary paragraph of text.\n\n"
+    "****************************************\n"
+    "*                                      *\n"
+    "*  Covered Software is provided on an  *\n"
+    "*  \"as is\" basis, without warranty.    *\n"
+    "*                                      *\n"
+    "****************************************\n",
+    "boxed.txt",
+)
+
+
+def test_a_boxed_sentence_is_quoted_whole_and_answered_without_its_frame() -> None:
+    """The quote is the exact stored text across the box's lines; the answer reads it as one line."""
+    answerer = ExtractiveAnswerer(HashingEmbedder(), lambda p: BOXED, frequencies, Weights(second=2.0, threshold=-1.0))
+    question = "On what basis is Covered Software provided?"
+    draft = answerer.answer(question, question, [passage(BOXED, 0)])
+    [quote] = draft.quotes
+    assert BOXED.text[quote.start : quote.end] == 'Covered Software is provided on an  *\n*  "as is" basis, without warranty.'
+    assert draft.text == 'Covered Software is provided on an "as is" basis, without warranty. [1]'

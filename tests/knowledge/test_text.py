@@ -98,3 +98,12 @@ def test_british_and_american_spellings_are_one_term() -> None:
     for british, american in pairs:
         assert terms(british) == terms(american), (british, american)
     assert terms("four hours") == ["four", "hour"] and terms("licit") != terms("license")
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    import knowledge.text
+
+    result = doctest.testmod(knowledge.text)
+    assert result.attempted >= 2 and result.failed == 0
