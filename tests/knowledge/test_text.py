@@ -107,3 +107,18 @@ def test_docstring_examples() -> None:
 
     result = doctest.testmod(knowledge.text)
     assert result.attempted >= 2 and result.failed == 0
+
+
+def test_a_sentence_wrapped_at_an_inline_enumeration_stays_one_sentence() -> None:
+    text = (
+        "An MMC is eligible for relicensing if all works that were first published under this License\n"
+        "somewhere other than this MMC, and subsequently incorporated in whole or in part, (1) had no\n"
+        "cover texts or invariant sections, and incorporated into the MMC site in whole or in part, and\n"
+        "(2) were thus incorporated prior to November 1, 2008.\n"
+        "\n"
+        "(a) apples that are listed on a line of their own in a list of several items to choose from\n"
+        "(b) pears that are listed on a line of their own in a list of several items to choose from\n"
+    )
+    pieces = [text[u.start : u.end] for u in units(text)]
+    assert pieces[0].startswith("An MMC") and pieces[0].endswith("November 1, 2008.")
+    assert [piece[:3] for piece in pieces[1:]] == ["(a)", "(b)"]
