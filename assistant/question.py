@@ -210,6 +210,15 @@ def _asks_where(folded_question: str) -> bool:
     return re.match(rf"{_OPENING}(where|ou)\b", folded_question) is not None
 
 
+# "Where must binary redistributions reproduce the notice?" asks where in the materials ("in the
+# documentation"), not a place on a map: the verb puts or finds something in a text.
+_WHERE_IN_A_TEXT = re.compile(
+    r"\b(?:where|ou)\s+(?:\S+\s+){0,8}?(?:reproduc\w*|put|putting|plac(?:e|ed|ing)(?!\s+of)|includ\w*|insert\w*|keep|kept|"
+    r"display\w*|show\w*|stated?|mention\w*|appear\w*|listed|print\w*|attach\w*|add|added|adding|record\w*|writ\w*|"
+    r"find|obtain\w*|get|read|reproduir\w*|mettr\w*|mis|inclu\w*|indiqu\w*|affich\w*|mentionn\w*|trouv\w*|obten\w*|lir\w*)\b"
+)
+
+
 def expected(question: str) -> Expect:
     """The kind of answer: "When ..." wants a date, "How many ..." a number, "Who ..." a name."""
     if abbreviation(question):
@@ -249,7 +258,7 @@ def expected(question: str) -> Expect:
         rf"\b(which|what|quel|quelle)\s+(?:\w+\s+){{0,3}}?({_PERSON_NOUNS})\b", q
     ):
         return Expect.PERSON
-    if _asks_where(q) or re.search(
+    if (_asks_where(q) and not _WHERE_IN_A_TEXT.search(q)) or re.search(
         r"\b((?:which|what) (?:cit(?:y|ies)|countr(?:y|ies)|towns?|venues?|locations?|regions?|places?)|in what place|"
         r"quelles? villes?|quels? pays|quels? lieux?|quel endroit|quelles? localites?|quelles? regions?)\b",
         q,

@@ -15,6 +15,12 @@ from assistant.question import Expect, expected, focus_terms, has_kind, kind_str
         ("At which venue was the ceremony held?", Expect.PLACE),
         ("Which regions of Mali does the plan cover?", Expect.PLACE),
         ("Dans quelles régions le plan est-il appliqué ?", Expect.PLACE),
+        # "Where" in a text (the documentation, a file) is not a place on a map; a place of business is.
+        ("Under the BSD licence, where must binary redistributions reproduce the notice?", Expect.ANY),
+        ("Where should the notice be placed?", Expect.ANY),
+        ("Where can I find the full text of the licence?", Expect.ANY),
+        ("Where is Creative Commons Corporation's principal place of business?", Expect.PLACE),
+        ("Where is IOM Mali located?", Expect.PLACE),
         ("What are the four priority areas?", Expect.ANY),
         ("Quand le plan a-t-il été lancé ?", Expect.DATE),
         ("What is the total budget of the plan?", Expect.MONEY),
