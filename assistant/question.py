@@ -70,7 +70,13 @@ DESCRIBED_PLACE = re.compile(
     re.IGNORECASE,
 )
 # An organisation's office named by its acronym and a place ("at IOM Mali", "UNODC Nigeria") is the organisation.
-_OFFICE_OF = re.compile(r"\b[A-Z]{2,}\s+[A-Z][\w’'-]*")
+_OFFICE_OF = re.compile(
+    r"\b[A-Z]{2,}\s+[A-Z][\w’'-]*|"
+    # ... or an office named for the place it serves ("Regional Office for West and Central Africa").
+    r"\b(?:Office|Embassy|Ministry|Mission|Bureau|Delegation|Representation|Programme|Program|Initiative|Project|"
+    r"Fund|Centre|Center|Commission|Council|Agency)\s+(?:for|of)\s+(?:the\s+)?"
+    r"[A-Z][\w’'-]*(?:\s+(?:(?:and|of|the)\s+)*[A-Z][\w’'-]*)*"
+)
 _TITLE_WORD_BEFORE = re.compile(r"\b[A-Z][\w’'-]*\s*$")
 # Last words that make a name an organisation or a text rather than a place ("in the Global Compact").
 _NOT_PLACES = frozenset(
