@@ -19,7 +19,7 @@ from knowledge.text import Unit, units
 from knowledge.types import Chunk, Document
 
 # Change when chunk boundaries or their vectors change, so that unchanged files are chunked and embedded again.
-CHUNKER_VERSION = "6"
+CHUNKER_VERSION = "7"
 MAX_CHARS = 700
 
 

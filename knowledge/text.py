@@ -48,10 +48,11 @@ def is_hard_wrapped(text: str, lines: list[Span] | None = None) -> bool:
     return p95 <= 100 and statistics.median(lengths) >= 35
 
 
-# A boxed block ("*  text  *" lines between "*****" rules, as in MPL-2.0 sections 6 and 7): its
-# frame is layout, not text, so paragraphs and sentences run inside it and step over it.
-_FRAMED = re.compile(r"^([ \t]*([*|#])[ \t]+)(.*?)[ \t]*\2[ \t]*$|^[ \t]*([*|#])\4*[ \t]*$")
-_FRAME_JOIN = re.compile(r"([*|#])[ \t]*\n[ \t]*\1(?=[ \t])")
+# A boxed block ("*  text  *" lines between "*****" rules, as in MPL-2.0 sections 6 and 7, or "#" ones): its
+# frame is layout, not text, so paragraphs and sentences run inside it and step over it. Not "|": a
+# Markdown table's rows look framed too, and each row is a record of its own.
+_FRAMED = re.compile(r"^([ \t]*([*#])[ \t]+)(.*?)[ \t]*\2[ \t]*$|^[ \t]*([*#])\4*[ \t]*$")
+_FRAME_JOIN = re.compile(r"([*#])[ \t]*\n[ \t]*\1(?=[ \t])")
 _BOX_MIN_LINES = 3
 
 

@@ -122,3 +122,8 @@ def test_a_sentence_wrapped_at_an_inline_enumeration_stays_one_sentence() -> Non
     pieces = [text[u.start : u.end] for u in units(text)]
     assert pieces[0].startswith("An MMC") and pieces[0].endswith("November 1, 2008.")
     assert [piece[:3] for piece in pieces[1:]] == ["(a)", "(b)"]
+
+
+def test_the_rows_of_a_markdown_table_stay_apart() -> None:
+    text = "".join(f"| {name} | a value long enough to fill most of a line of the table, row {n} |\n" for n, name in enumerate("abcd"))
+    assert [text[u.start : u.end][:4] for u in units(text)] == ["| a ", "| b ", "| c ", "| d "]
