@@ -89,8 +89,9 @@ _ENUMERATOR = re.compile(r"^\s*\((\d{1,2}|[a-z])\)\s")
 
 
 def _continues_enumeration(paragraph: str, line: str) -> bool:
-    """Whether ``line`` opens with the next item of an enumeration running inside ``paragraph``'s
-    sentence, wrapped at it ("... (1) had no cover texts, and" / "(2) were thus incorporated ...").
+    """Whether ``line`` opens with the next item of an enumeration running inside the end of
+    ``paragraph`` (its last 1,000 characters are enough), wrapped at it: "... (1) had no cover
+    texts, and" / "(2) were thus incorporated ...".
 
     >>> _continues_enumeration("steps: (1) copyright the software, and", "(2) offer you this license")
     True
@@ -101,10 +102,9 @@ def _continues_enumeration(paragraph: str, line: str) -> bool:
     if not match:
         return False
     item = match.group(1)
-    before = str(int(item) - 1) if item.isdigit() else chr(ord(item) - 1)
-    return any(f"({before})" in row[1:] for row in paragraph.splitlines() if row.strip()) and not any(
-        row.lstrip().startswith(f"({before})") for row in paragraph.splitlines()
-    )
+    before = f"({int(item) - 1 if item.isdigit() else chr(ord(item) - 1)})"
+    rows = paragraph.splitlines()
+    return any(before in row[1:] for row in rows) and not any(row.lstrip().startswith(before) for row in rows)
 
 
 def paragraph_spans(text: str) -> list[Span]:
@@ -132,7 +132,7 @@ def paragraph_spans(text: str) -> list[Span]:
             soft = (
                 (wrapped or box_width is not None)
                 and len(previous.rstrip()) >= 0.6 * (box_width or width)
-                and (not _BULLET.match(line) or _continues_enumeration(text[current[0] : current[1]], line))
+                and (not _BULLET.match(line) or _continues_enumeration(text[max(current[0], current[1] - 1000) : current[1]], line))
                 and not _MARKDOWN_HEADING.match(line)
                 and not is_noise(line)  # a "-----" rule underlines the line above; it continues nothing
             )
