@@ -219,9 +219,10 @@ def _asks_where(folded_question: str) -> bool:
 # "Where must binary redistributions reproduce the notice?" asks where in the materials ("in the
 # documentation"), not a place on a map: the verb puts or finds something in a text.
 _WHERE_IN_A_TEXT = re.compile(
-    r"\b(?:where|ou)\s+(?:\S+\s+){0,8}?(?:reproduc\w*|put|putting|plac(?:e|ed|ing)(?!\s+of)|includ\w*|insert\w*|keep|kept|"
-    r"display\w*|show\w*|stated?|mention\w*|appear\w*|listed|print\w*|attach\w*|add|added|adding|record\w*|writ\w*|"
-    r"find|obtain\w*|get|read|reproduir\w*|mettr\w*|mis|inclu\w*|indiqu\w*|affich\w*|mentionn\w*|trouv\w*|obten\w*|lir\w*)\b"
+    r"\b(?:where|ou)\s+(?:\S+\s+){0,8}?(?:reproduc\w*|put|putting|plac(?:e|ed|ing)(?!\s+of)|includ\w*|insert\w*|"
+    r"keep|kept|display\w*|show\w*|stated?|mention\w*|appear\w*|listed|print\w*|attach\w*|add|added|adding|"
+    r"record\w*|writ\w*|find|obtain\w*|get|read|reproduir\w*|mettr\w*|mis|inclu\w*|indiqu\w*|affich\w*|"
+    r"mentionn\w*|trouv\w*|obten\w*|lir\w*)\b"
 )
 
 

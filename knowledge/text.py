@@ -129,10 +129,11 @@ def paragraph_spans(text: str) -> list[Span]:
             current = None
             continue
         if current is not None:
+            recent = text[max(current[0], current[1] - 1000) : current[1]]
             soft = (
                 (wrapped or box_width is not None)
                 and len(previous.rstrip()) >= 0.6 * (box_width or width)
-                and (not _BULLET.match(line) or _continues_enumeration(text[max(current[0], current[1] - 1000) : current[1]], line))
+                and (not _BULLET.match(line) or _continues_enumeration(recent, line))
                 and not _MARKDOWN_HEADING.match(line)
                 and not is_noise(line)  # a "-----" rule underlines the line above; it continues nothing
             )

@@ -72,7 +72,7 @@ def test_kinds_are_found_in_text() -> None:
         # An organisation's office named with a country is no place ("at IOM Mali").
         ("said Vanessa LEIGH, Programme Coordinator a.i. at IOM Mali.", "Where did the launch happen?", []),
         # ... and so is an office or a programme named for the place it serves.
-        ("Coordinator of the UNODC Unit (TIPSOM), Regional Office for West and Central Africa.", "Where did the launch happen?", []),
+        ("the UNODC Unit (TIPSOM), Regional Office for West and Central Africa.", "Where did the launch happen?", []),
         ("The Programme for Sub-Saharan Africa (MPRR-SSA) has planned activities.", "Where did the launch happen?", []),
         # A capitalised defined term of a licence is no place ("in the Work").
         ("waives all rights in the Work in all territories worldwide", "Which country's law governs the waiver?", []),

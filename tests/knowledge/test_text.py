@@ -59,7 +59,10 @@ def test_a_boxed_section_reads_as_its_sentences_and_quotes_step_over_the_frame()
     pieces = [BOXED[u.start : u.end] for u in units(BOXED)]
     assert pieces[1:4] == ["6.", "Disclaimer of Warranty", 'Covered Software is provided on an  *\n*  "as is" basis.']
     assert pieces[4] == "The entire risk is  *\n*  with You."
-    assert [flowed(piece) for piece in pieces[3:]] == ['Covered Software is provided on an "as is" basis.', "The entire risk is with You."]
+    assert [flowed(piece) for piece in pieces[3:]] == [
+        'Covered Software is provided on an "as is" basis.',
+        "The entire risk is with You.",
+    ]
 
 
 def test_stars_are_a_frame_only_around_three_lines_or_more() -> None:
@@ -125,5 +128,6 @@ def test_a_sentence_wrapped_at_an_inline_enumeration_stays_one_sentence() -> Non
 
 
 def test_the_rows_of_a_markdown_table_stay_apart() -> None:
-    text = "".join(f"| {name} | a value long enough to fill most of a line of the table, row {n} |\n" for n, name in enumerate("abcd"))
+    row = "| {} | a value long enough to fill most of a line of the table, row {} |\n"
+    text = "".join(row.format(name, n) for n, name in enumerate("abcd"))
     assert [text[u.start : u.end][:4] for u in units(text)] == ["| a ", "| b ", "| c ", "| d "]
