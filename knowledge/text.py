@@ -11,6 +11,7 @@ import statistics
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import groupby
 
 Span = tuple[int, int]
 
@@ -53,6 +54,7 @@ def is_hard_wrapped(text: str, lines: list[Span] | None = None) -> bool:
 # Markdown table's rows look framed too, and each row is a record of its own.
 _FRAMED = re.compile(r"^([ \t]*([*#])[ \t]+)(.*?)[ \t]*\2[ \t]*$|^[ \t]*([*#])\4*[ \t]*$")
 _FRAME_JOIN = re.compile(r"([*#])[ \t]*\n[ \t]*\1(?=[ \t])")
+_FRAME_TAIL = re.compile(r"([*#])[ \t]*\n[ \t]*\1\Z")  # a piece cut just after the next line's frame
 _BOX_MIN_LINES = 3
 
 
@@ -65,14 +67,10 @@ def _content_spans(text: str, lines: list[Span]) -> tuple[list[Span], list[int |
     """
     matches = [_FRAMED.match(text[start:end]) for start, end in lines]
     frames = [m and (m.group(2) or m.group(4)) for m in matches]
-    boxed = [False] * len(lines)
-    run_start = 0
-    for index in range(len(lines) + 1):
-        if index < len(lines) and frames[index] and frames[index] == frames[run_start]:
-            continue
-        if index - run_start >= _BOX_MIN_LINES and frames[run_start]:
-            boxed[run_start:index] = [True] * (index - run_start)
-        run_start = index
+    boxed: list[bool] = []
+    for frame, run in groupby(frames):
+        size = len(list(run))
+        boxed += [bool(frame) and size >= _BOX_MIN_LINES] * size
     spans: list[Span] = []
     widths: list[int | None] = []
     for (start, end), match, inside in zip(lines, matches, boxed):
@@ -88,14 +86,15 @@ def _content_spans(text: str, lines: list[Span]) -> tuple[list[Span], list[int |
 _ENUMERATOR = re.compile(r"^\s*\((\d{1,2}|[a-z])\)\s")
 
 
-def _continues_enumeration(paragraph: str, line: str) -> bool:
+def _continues_enumeration(text: str, paragraph: Span, line: str) -> bool:
     """Whether ``line`` opens with the next item of an enumeration running inside the end of
     ``paragraph`` (its last 1,000 characters are enough), wrapped at it: "... (1) had no cover
     texts, and" / "(2) were thus incorporated ...".
 
-    >>> _continues_enumeration("steps: (1) copyright the software, and", "(2) offer you this license")
+    >>> text = "steps: (1) copyright the software, and"
+    >>> _continues_enumeration(text, (0, len(text)), "(2) offer you this license")
     True
-    >>> _continues_enumeration("(a) apples", "(b) pears")
+    >>> _continues_enumeration("(a) apples", (0, 10), "(b) pears")
     False
     """
     match = _ENUMERATOR.match(line)
@@ -103,7 +102,7 @@ def _continues_enumeration(paragraph: str, line: str) -> bool:
         return False
     item = match.group(1)
     before = f"({int(item) - 1 if item.isdigit() else chr(ord(item) - 1)})"
-    rows = paragraph.splitlines()
+    rows = text[max(paragraph[0], paragraph[1] - 1000) : paragraph[1]].splitlines()
     return any(before in row[1:] for row in rows) and not any(row.lstrip().startswith(before) for row in rows)
 
 
@@ -129,11 +128,10 @@ def paragraph_spans(text: str) -> list[Span]:
             current = None
             continue
         if current is not None:
-            recent = text[max(current[0], current[1] - 1000) : current[1]]
             soft = (
                 (wrapped or box_width is not None)
                 and len(previous.rstrip()) >= 0.6 * (box_width or width)
-                and (not _BULLET.match(line) or _continues_enumeration(recent, line))
+                and (not _BULLET.match(line) or _continues_enumeration(text, current, line))
                 and not _MARKDOWN_HEADING.match(line)
                 and not is_noise(line)  # a "-----" rule underlines the line above; it continues nothing
             )
@@ -157,8 +155,8 @@ def trim(text: str, span: Span) -> Span:
             end -= 1
         if (join := _FRAME_JOIN.match(text, start, end)) is not None:
             start = join.end()
-        elif (join := _FRAME_JOIN.search(text, max(start, end - 12), end)) is not None and join.end() == end - 1:
-            end = join.start()
+        elif (tail := _FRAME_TAIL.search(text, max(start, end - 100), end)) is not None:
+            end = tail.start()
         else:
             return start, end
 

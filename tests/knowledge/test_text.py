@@ -1,4 +1,4 @@
-from knowledge.text import flowed, fold, is_hard_wrapped, paragraph_spans, sentence_spans, stem, terms, units
+from knowledge.text import flowed, fold, is_hard_wrapped, paragraph_spans, sentence_spans, stem, terms, trim, units
 
 WRAPPED = (
     "Licensed under the terms below, you may copy and distribute this work\n"
@@ -131,3 +131,9 @@ def test_the_rows_of_a_markdown_table_stay_apart() -> None:
     row = "| {} | a value long enough to fill most of a line of the table, row {} |\n"
     text = "".join(row.format(name, n) for n, name in enumerate("abcd"))
     assert [text[u.start : u.end][:4] for u in units(text)] == ["| a ", "| b ", "| c ", "| d "]
+
+
+def test_a_piece_cut_at_a_box_frame_is_trimmed_of_it_at_either_end() -> None:
+    text = 'on an "as is"       *\n*  basis'
+    assert text[slice(*trim(text, (0, len(text) - len("  basis"))))] == 'on an "as is"'
+    assert text[slice(*trim(text, (len('on an "as is"'), len(text))))] == "basis"
