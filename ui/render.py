@@ -96,7 +96,7 @@ def answer_markdown(answer: Answer) -> str:
         flagged = tuple(getattr(answer, "unsupported", ()))
         body = marked_markdown(answer.text, [citation.marker for citation in answer.citations], flagged)
         if flagged:
-            body += f'\n\n<span class="answer-notice">Underlined sentences are not supported by the sources.</span>'
+            body += '\n\n<span class="answer-notice">Underlined sentences are not supported by the sources.</span>'
         return body + ending
     lead, colon, rest = answer.text.partition(":")
     said = f"**{escape_markdown(lead)}.** {escape_markdown(rest.strip()[:1].upper() + rest.strip()[1:])}" if colon else escape_markdown(answer.text)

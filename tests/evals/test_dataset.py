@@ -44,6 +44,7 @@ def files_as_documents(dataset_name: str) -> dict[str, Document]:
     [
         ("release", 48, 13), ("release-dev", 25, 8), ("licenses", 69, 10), ("release-fresh", 32, 12), ("licenses-fresh", 30, 8),
         ("release-sealed", 30, 10), ("licenses-sealed", 26, 7), ("release-sealed2", 36, 12), ("licenses-sealed2", 32, 10),
+        ("release-fresh2", 36, 14), ("licenses-fresh2", 33, 12),
     ],
 )
 def test_shipped_datasets_load_with_their_documents(name: str, answerable: int, unanswerable: int) -> None:
@@ -117,7 +118,7 @@ def test_malformed_lines_fail_with_one_sentence(tmp_path: Path, lines: list[obje
 
 
 def test_unknown_names_and_missing_files_are_explained(tmp_path: Path) -> None:
-    with pytest.raises(DatasetError, match=r"Unknown dataset 'relase': use release, release-dev, release-fresh, release-sealed, release-sealed2, licenses, licenses-dev, licenses-fresh, licenses-sealed, licenses-sealed2 or bilingual, or the path"):
+    with pytest.raises(DatasetError, match=r"Unknown dataset 'relase': use release, release-dev, release-fresh, release-sealed, release-sealed2, release-fresh2, licenses, licenses-dev, licenses-fresh, licenses-sealed, licenses-sealed2, licenses-fresh2 or bilingual, or the path"):
         load_dataset("relase")
     with pytest.raises(DatasetError, match=r"No dataset file at .*missing\.jsonl: check the path\."):
         load_dataset(tmp_path / "missing.jsonl")
