@@ -180,7 +180,12 @@ def role(question: str) -> list[str]:
     # "Who is allowed to ...?", "Who is responsible for ...?" ask who may or must, not for a role.
     if not match or re.match(r"\s*who\s+(?:is|was|are|were)\s+\w+(?:ed|ible|able)\s+(?:to|by|for)\b", fold(question)):
         return []
-    return [term for term in terms(match.group(1)) if term not in FILLER]
+    # A role is a noun: "Who was in the chair when ...?" asks who chaired, and a clause ("when Mali
+    # launched ...") says when, not which role.
+    if re.match(r"(?:in|at|on|behind|with|from|by|among|dans|a|derriere)\b", match.group(1)):
+        return []
+    noun = re.split(r"\s+(?:when|while|that|which|who|whom|where|after|before|during|quand|lorsque|qui|que)\b", match.group(1))[0]
+    return [term for term in terms(noun) if term not in FILLER]
 
 
 # "Who chairs / heads / leads ...?" asks who holds an office: a sentence must say who holds one.
@@ -230,7 +235,7 @@ def expected(question: str) -> Expect:
     """The kind of answer: "When ..." wants a date, "How many ..." a number, "Who ..." a name."""
     if abbreviation(question):
         return Expect.EXPANSION
-    q = fold(_asking_sentence(question))
+    q = _CONDITION.sub("", fold(_asking_sentence(question)), count=1)
     if re.search(r"\b(phone|telephone|tel|fax|call)\b", q):
         return Expect.PHONE
     if re.search(r"\b(e-?mail|email address|courriel)\b", q):
@@ -246,6 +251,8 @@ def expected(question: str) -> Expect:
         r"\b(how many|how much|combien|(?:what|which) (?:\w+ )?number|what percentage|what share|how old|quel age)\b", q
     ):
         return Expect.NUMBER
+    if _ASKS_CONDITION.match(q):
+        return Expect.ANY
     # "When ...?" asks for a date; a "when" further on opens a clause ("Which notice applies when ...?").
     # "What is the (publication) date of ...?" asks for one too.
     if re.match(rf"{_OPENING}(?:(?:since|from|until|till|by|depuis|jusqu'a)\s+)?(when|quand)\b", q) or re.search(
@@ -272,6 +279,22 @@ def expected(question: str) -> Expect:
     ):
         return Expect.PLACE
     return Expect.ANY
+
+
+# "When I modify the document, which section must I delete?" asks what its main clause asks: the
+# opening "when"/"if" clause sets a condition (a "when" followed at once by a verb asks a time).
+_CONDITION = re.compile(
+    r"^\s*(?:when|whenever|if|once|lorsque|quand|si)\s+"
+    r"(?!(?:is|was|are|were|did|does|do|will|would|can|could|should|must|has|have|had|est|etait|a)\b)[^,?]{3,120},\s*"
+    r"(?=(?:what|which|who|whom|whose|where|when|how|why|is|are|was|were|do|does|did|can|could|may|must|should|will|"
+    r"would|quel\w*|qui|ou|quand|comment|pourquoi|combien|est-ce)\b)"
+)
+# "When am I obliged to provide it?", "When must the notice be given?" ask under what condition, which
+# a clause answers as well as a date does.
+_ASKS_CONDITION = re.compile(
+    rf"{_OPENING}(?:when|quand)\s+(?:(?:must|shall)\b|(?:\S+\s+){{0,4}}?"
+    r"(?:obliged|required|allowed|permitted|entitled|bound|need|needs|have to|has to|oblige\w*|tenue?s?)\b)"
+)
 
 
 def _asking_sentence(question: str) -> str:

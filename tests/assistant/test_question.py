@@ -1,6 +1,6 @@
 import pytest
 
-from assistant.question import Expect, expected, focus_terms, has_kind, kind_strength, other_time, places, standalone
+from assistant.question import Expect, expected, focus_terms, has_kind, kind_strength, other_time, places, role, standalone
 
 
 @pytest.mark.parametrize(
@@ -41,6 +41,13 @@ from assistant.question import Expect, expected, focus_terms, has_kind, kind_str
         ("How long did the previous plan run?", Expect.NUMBER),
         ("What is the time horizon of the new plan, in years?", Expect.NUMBER),
         ("How long must the written offer remain valid?", Expect.NUMBER),
+        # An opening "when"/"if" clause sets a condition; the main clause asks.
+        ("When I produce a Modified Version of the Document, which section must I delete?", Expect.ANY),
+        ("If I modify the library, who must I notify?", Expect.PERSON),
+        ("When was the plan launched, and who chaired the launch?", Expect.DATE),
+        # "When must / am I obliged ...?" asks under what condition: a clause answers it as well as a date.
+        ("Under LGPL version 3, when am I actually obliged to provide Installation Information?", Expect.ANY),
+        ("When must the notice be given?", Expect.ANY),
     ],
 )
 def test_expected_kind(question: str, kind: Expect) -> None:
@@ -99,6 +106,14 @@ def test_follow_ups_take_the_previous_question() -> None:
     assert "plan launched" in standalone("And who chaired it?", messages)
     assert standalone("Which agencies supported the drafting of the plan?", history).startswith("Which agencies")
     assert standalone("Who chaired it?", None) == "Who chaired it?"
+
+
+def test_a_role_is_a_noun_not_a_clause() -> None:
+    """"Who was in the chair when ...?" asks who chaired: no role for a sentence to name, and the "when" clause is no role."""
+    launch = "Mahamadou KASSOGUE, Minister of Justice, chaired the official launch of the plan."
+    assert role("Who was in the chair when Mali launched its 2023-2027 plan?") == []
+    assert kind_strength(launch, Expect.PERSON, "Who was in the chair when Mali launched its 2023-2027 plan?") == 1.0
+    assert role("Who was Mali's justice minister when the previous plan was launched?") == ["justic", "minist"]
 
 
 def test_a_party_named_by_its_role_half_answers_who() -> None:
