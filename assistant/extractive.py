@@ -14,6 +14,7 @@ It abstains when no sentence is good enough, or when none holds the kind of answ
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -202,6 +203,8 @@ class ExtractiveAnswerer(Answerer):
                     closing = _closing_quote(document.text, sentences, number)
                     refers_back = number > 0 and _refers_back(document.text, sentences, number)
                     before = sentences[number - 1] if refers_back else None
+                    if _DEFINES.match(text):  # '"Larger Work"' / 'means a work that ...': the term is the line before
+                        before = _unit_before(document.source, document.sha256 or document.added, document.text, unit.start)
                     antecedent = document.text[before.start : before.end] if before else ""
                     result.append(Candidate(rank, passage.source, unit.start, unit.end, text, closing, antecedent))
         return result
@@ -273,6 +276,18 @@ def _units(source: str, version: str, text: str, statements: bool = False) -> tu
     return tuple(u for u in _units(source, version, text) if not (u.heading or _title_like(text[u.start : u.end])))
 
 
+def _unit_before(source: str, version: str, text: str, start: int) -> Unit | None:
+    """The unit (heading lines included) that ends before ``start``."""
+    every = _units(source, version, text)
+    index = bisect.bisect_left(_starts(source, version, text), start) - 1
+    return every[index] if index >= 0 else None
+
+
+@lru_cache(maxsize=512)
+def _starts(source: str, version: str, text: str) -> tuple[int, ...]:
+    return tuple(unit.start for unit in _units(source, version, text))
+
+
 def _closing_quote(text: str, sentences: Sequence[Unit], number: int) -> tuple[int, int, str] | None:
     """The sentence (among the next three) that closes a quotation sentence ``number`` opens."""
     opened = text[sentences[number].start : sentences[number].end]
@@ -302,6 +317,9 @@ _REFERS_BACK = re.compile(
     r"[\s“\"(]*(?:these|those|this|such|it|they|ces|cette|ce|ceux|celles|il|elle|ils|elles)\b(?!\s+(?-i:[A-Z]))",
     re.IGNORECASE,
 )
+
+# A definition whose term stands on the line above ('1.7. "Larger Work"' / 'means a work that combines ...').
+_DEFINES = re.compile(r"\s*(?:means|shall mean|refers to|is defined as)\b")
 
 # A field of a contact line ("E-mail: ...", "Tel.: ...") belongs to the name that opens the line
 # ("IOM Mali Public Information Unit. E-mail: bquenum@iom.int").

@@ -38,7 +38,7 @@ MEASURED: dict[str, dict[str, float]] = {
     "licenses": {
         "accuracy": 65 / 69,
         "hit_at_k": 69 / 69,
-        "citation_precision": 64 / 77,
+        "citation_precision": 64 / 76,
         "quote_validity": 1.0,
         "abstention_recall": 9 / 10,
         "abstention_precision": 9 / 9,
@@ -72,6 +72,9 @@ MEASURED: dict[str, dict[str, float]] = {
 # line fragments: every answer is the same, but lic-050 ("Which version of the LGPL is a Secondary
 # License in MPL 2.0?") gains a second quote, because the new chunks of MPL moved the passage ranks
 # of its two best sentences: citation precision 64/76 -> 64/77 (lowered for that reason).
+# Then a definition whose term stands on the line above ('"Larger Work"' / 'means a work ...')
+# counts that term as its own words: every answer is the same, one wrong second quote fewer:
+# citation precision 64/77 -> 64/76.
 
 
 @dataclass(frozen=True)

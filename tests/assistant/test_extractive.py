@@ -111,6 +111,24 @@ def test_a_sentence_that_refers_back_is_about_what_the_sentence_before_names() -
     ]
 
 
+DEFINITIONS = Document(
+    "definitions",
+    "Definitions",
+    '1.6. "Executable Form"\n    means any form of the work other than Source Code Form.\n\n'
+    '1.7. "Larger Work"\n    means a work that combines Covered Software with other material, in a separate file or files.\n',
+    "definitions.txt",
+)
+
+
+@pytest.mark.parametrize("kind_question", [False, True])  # headings are candidates for a plain question only
+def test_a_definition_counts_the_term_on_the_line_above_as_its_own_words(kind_question: bool) -> None:
+    """'means a work that combines ...' defines "Larger Work", the line above, not "Executable Form"."""
+    question = "Which work does the licence mean by a Larger Work?" if kind_question else "What is a Larger Work?"
+    assert quoted(DEFINITIONS, question, Weights(meaning=0.0, threshold=-1.0, second=1.0)) == [
+        "means a work that combines Covered Software with other material, in a separate file or files."
+    ]
+
+
 PLANS = Document(
     "plans",
     "Plans",
