@@ -43,6 +43,7 @@ class Candidate:
     text: str
     closing: tuple[int, int, str] | None = None  # the sentence that closes a quotation this one opens
     antecedent: str = ""  # the sentence before, when this one refers back to it ("These two initiatives ...")
+    antecedent_start: int = -1  # where that sentence starts
     meaning: float = 0.0  # cosine similarity of sentence and question
     words: float = 0.0  # share of the question's focus terms found in the sentence (its title counts less)
     kind: float = 0.0  # 1 holds the kind of answer asked for, 0.5 partly, 0 not (1 when any kind will do)
@@ -139,7 +140,10 @@ class ExtractiveAnswerer(Answerer):
             return self.abstain(f"confidence {confidence:.2f} < {self.weights.threshold:.2f} (unknown terms {unknown:.2f})")
         # A quotation is quoted with the sentence that names its speaker: as one span when that
         # sentence follows at once, as two quotes for "who said ...?" when it comes a few sentences on.
-        if best.closing and _adjacent(best):
+        if kind is Expect.PERSON and _FIELD.match(best.text) and best.antecedent_start >= 0:
+            # "Who do I reach at this address?": the name that opens the contact line, quoted with it.
+            chosen = [replace(best, start=best.antecedent_start, text=f"{best.antecedent} {best.text}")]
+        elif best.closing and _adjacent(best):
             chosen = [_with_closing(best)]
         elif best.closing and kind is Expect.PERSON:
             start, end, text = best.closing
@@ -206,7 +210,8 @@ class ExtractiveAnswerer(Answerer):
                     if _DEFINES.match(text):  # '"Larger Work"' / 'means a work that ...': the term is the line before
                         before = _unit_before(document.source, document.sha256 or document.added, document.text, unit.start)
                     antecedent = document.text[before.start : before.end] if before else ""
-                    result.append(Candidate(rank, passage.source, unit.start, unit.end, text, closing, antecedent))
+                    start = before.start if before else -1
+                    result.append(Candidate(rank, passage.source, unit.start, unit.end, text, closing, antecedent, start))
         return result
 
     def score(self, query: str, kind: Expect, candidates: list[Candidate], passages: Sequence[Passage]) -> list[Candidate]:
@@ -237,7 +242,8 @@ class ExtractiveAnswerer(Answerer):
             words = found / total if total else 0.0
             if detect_language(text) != asked_in:  # a translation shares names and numbers, not words
                 words = max(words, meaning)
-            strength = kind_strength(text, kind, query)
+            # ... and so does what it holds: "Who do I reach at this address?" is answered by that name.
+            strength = kind_strength(f"{candidate.antecedent} {text}" if field else text, kind, query)
             score = (
                 w.meaning * meaning
                 + w.words * words

@@ -203,6 +203,14 @@ def test_a_field_of_a_contact_line_belongs_to_the_name_that_opens_the_line() -> 
     assert antecedents["E-mail: bquenum@iom.int, Tel.: +223 90 50 00 06"] == "IOM Mali Public Information Unit."
     assert antecedents["E-mail: aissata.ba@un.org, Tel: +223 74 18 62 31"].startswith("UNODC Regional Office")
     assert antecedents["E-mail: info@example.org, Tel: +1 555 0100"] == ""
+
+
+def test_who_owns_a_contact_is_answered_with_the_name_that_opens_its_line() -> None:
+    """"Who do I reach at aissata.ba@un.org?": the office that opens the line, quoted with the address as one span."""
+    question = "Who do I reach if I write to aissata.ba@un.org?"
+    assert quoted(CONTACTS, question, Weights(threshold=-1.0, second=1.0)) == [
+        "UNODC Regional Office - Communication and Media Office. E-mail: aissata.ba@un.org, Tel: +223 74 18 62 31"
+    ]
     question = "What e-mail address is given for IOM Mali's Public Information Unit?"
     assert quoted(CONTACTS, question, Weights()) == ["E-mail: bquenum@iom.int, Tel.: +223 90 50 00 06"]
     question = "What is the phone number of the UNODC Media Office?"
