@@ -77,7 +77,13 @@ _OFFICE_OF = re.compile(
     r"Fund|Centre|Center|Commission|Council|Agency)\s+(?:for|of)\s+(?:the\s+)?"
     r"[A-Z][\w’'-]*(?:\s+(?:(?:and|of|the)\s+)*[A-Z][\w’'-]*)*"
 )
-_TITLE_WORD_BEFORE = re.compile(r"\b[A-Z][\w’'-]*\s*$")
+_TITLE_WORD_BEFORE = re.compile(r"\b([A-Z][\w’'-]*)\s*$")
+# Last words of an institution's name, which "in X" locates ("the Ministry of Justice in Bamako"),
+# unlike the words of a title ("Trafficking in Persons").
+_SEATED = frozenset(
+    "justice affairs ministry ministere embassy ambassade office bureau mission department agency centre center "
+    "unit court council government headquarters university".split()
+)
 # Last words that make a name an organisation or a text rather than a place ("in the Global Compact").
 _NOT_PLACES = frozenset(
     "act agency article committee compact convention corporation department foundation fund goals initiative "
@@ -427,10 +433,12 @@ def places(text: str, question: str = "") -> list[str]:
         """Not within an organisation's office ("at IOM Mali")."""
         return not any(start <= match.start(group) < end for start, end in offices)
 
-    # "in Bamako", but not the "in Persons" of a title ("Trafficking in Persons").
-    found += [
-        m.group(1) for m in LOCATED.finditer(text) if not _TITLE_WORD_BEFORE.search(text, 0, m.start()) and free(m, 1)
-    ]
+    def titled(match: re.Match[str]) -> bool:
+        """Within a title ("Trafficking in Persons"), not after an institution ("the Ministry of Justice in Bamako")."""
+        word = _TITLE_WORD_BEFORE.search(text, 0, match.start())
+        return word is not None and fold(word.group(1)) not in _SEATED
+
+    found += [m.group(1) for m in LOCATED.finditer(text) if not titled(m) and free(m, 1)]
     named = [name for name in found if fold(name.split()[-1]) not in _NOT_PLACES]
     if re.search(r"\b(city|town|village|venue|ville|lieu|endroit|localite)\b", asked):  # a country or region is no city
         named = [name for name in named if not _countries().fullmatch(name)]

@@ -70,6 +70,9 @@ def test_kinds_are_found_in_text() -> None:
         ("Bamako – The Minister of Justice chaired the ceremony.", "Which city?", ["bamako"]),
         ("with the financial support of the Kingdom of the Netherlands", "Which country paid?", ["kingdom of the netherlands"]),
         ("a meeting du 5 au 9 juillet 2000 à Bordeaux", "Dans quelle ville ?", ["bordeaux"]),
+        # "in" after an institution locates it; after a title word it is part of the title.
+        ("The meeting was held at the Ministry of Justice in Bamako.", "Which city hosted it?", ["bamako"]),
+        ("The National Action Plan to Combat Trafficking in Persons was adopted.", "Where?", []),
         # A region named by its adjective.
         ("the capacity of West African countries", "Which region's countries does it help?", ["west african"]),
         # Names that are not places: organisations, plans, texts, and places the question already names.
