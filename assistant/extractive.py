@@ -285,13 +285,8 @@ def _units(source: str, version: str, text: str, statements: bool = False) -> tu
 def _unit_before(source: str, version: str, text: str, start: int) -> Unit | None:
     """The unit (heading lines included) that ends before ``start``."""
     every = _units(source, version, text)
-    index = bisect.bisect_left(_starts(source, version, text), start) - 1
+    index = bisect.bisect_left(every, start, key=lambda unit: unit.start) - 1
     return every[index] if index >= 0 else None
-
-
-@lru_cache(maxsize=512)
-def _starts(source: str, version: str, text: str) -> tuple[int, ...]:
-    return tuple(unit.start for unit in _units(source, version, text))
 
 
 def _closing_quote(text: str, sentences: Sequence[Unit], number: int) -> tuple[int, int, str] | None:
