@@ -90,12 +90,14 @@ NAMED: dict[str, tuple[str, Callable[[], tuple[Path, ...]]]] = {
     "release-sealed": ("release-sealed.jsonl", _bundled_release),
     "release-sealed2": ("release-sealed2.jsonl", _bundled_release),
     "release-fresh2": ("release-fresh2.jsonl", _bundled_release),
+    "release-sealed3": ("release-sealed3.jsonl", _bundled_release),
     "licenses": ("licenses.jsonl", _licence_texts),
     "licenses-dev": ("licenses-dev.jsonl", _licence_texts),
     "licenses-fresh": ("licenses-fresh.jsonl", _licence_texts),
     "licenses-sealed": ("licenses-sealed.jsonl", _licence_texts),
     "licenses-sealed2": ("licenses-sealed2.jsonl", _licence_texts),
     "licenses-fresh2": ("licenses-fresh2.jsonl", _licence_texts),
+    "licenses-sealed3": ("licenses-sealed3.jsonl", _licence_texts),
     "bilingual": ("bilingual.jsonl", _bilingual_texts),
 }
 DEFAULT = ("release", "licenses")
@@ -108,7 +110,7 @@ def load_dataset(name_or_path: str | Path) -> Dataset:
     'apache-2.0.txt'
     >>> load_dataset("nonsense")
     Traceback (most recent call last):
-    evals.dataset.DatasetError: Unknown dataset 'nonsense': use release, release-dev, release-fresh, release-sealed, release-sealed2, release-fresh2, licenses, licenses-dev, licenses-fresh, licenses-sealed, licenses-sealed2, licenses-fresh2 or bilingual, or the path of a .jsonl file.
+    evals.dataset.DatasetError: Unknown dataset 'nonsense': use release, release-dev, release-fresh, release-sealed, release-sealed2, release-fresh2, release-sealed3, licenses, licenses-dev, licenses-fresh, licenses-sealed, licenses-sealed2, licenses-fresh2, licenses-sealed3 or bilingual, or the path of a .jsonl file.
     """
     key = str(name_or_path)
     if key in NAMED:
