@@ -77,6 +77,11 @@ def _licence_texts() -> tuple[Path, ...]:
     return tuple(sorted((_data_folder() / "licenses").glob("*.txt")))
 
 
+def _press_releases() -> tuple[Path, ...]:
+    """Public press releases on look-alike subjects (see ``press/README.md``), plus the bundled one."""
+    return _bundled_release() + tuple(sorted((_data_folder() / "press").glob("*.txt")))
+
+
 def _bilingual_texts() -> tuple[Path, ...]:
     """The English release and the French texts in ``bilingual/`` (see its README)."""
     return _bundled_release() + tuple(sorted((_data_folder() / "bilingual").glob("*.txt")))
@@ -99,6 +104,7 @@ NAMED: dict[str, tuple[str, Callable[[], tuple[Path, ...]]]] = {
     "licenses-fresh2": ("licenses-fresh2.jsonl", _licence_texts),
     "licenses-sealed3": ("licenses-sealed3.jsonl", _licence_texts),
     "bilingual": ("bilingual.jsonl", _bilingual_texts),
+    "press": ("press.jsonl", _press_releases),
 }
 DEFAULT = ("release", "licenses")
 
@@ -110,7 +116,7 @@ def load_dataset(name_or_path: str | Path) -> Dataset:
     'apache-2.0.txt'
     >>> load_dataset("nonsense")
     Traceback (most recent call last):
-    evals.dataset.DatasetError: Unknown dataset 'nonsense': use release, release-dev, release-fresh, release-sealed, release-sealed2, release-fresh2, release-sealed3, licenses, licenses-dev, licenses-fresh, licenses-sealed, licenses-sealed2, licenses-fresh2, licenses-sealed3 or bilingual, or the path of a .jsonl file.
+    evals.dataset.DatasetError: Unknown dataset 'nonsense': use release, release-dev, release-fresh, release-sealed, release-sealed2, release-fresh2, release-sealed3, licenses, licenses-dev, licenses-fresh, licenses-sealed, licenses-sealed2, licenses-fresh2, licenses-sealed3, bilingual or press, or the path of a .jsonl file.
     """
     key = str(name_or_path)
     if key in NAMED:
