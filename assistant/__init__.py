@@ -25,18 +25,20 @@ def ask(
     k: int = 5,
     answerer: str | Answerer = "extractive",
     index: Index | None = None,
+    rerank: bool = True,
 ) -> Answer:
     """Answer ``question`` from the indexed documents, with citations that quote them exactly.
 
     ``history`` holds earlier turns (``(user, assistant)`` pairs or ``{"role", "content"}``
-    messages) so that follow-ups such as "Who chaired it?" work. Raises a ``PressroomError``
-    with a message for people when the question or the index cannot be used.
+    messages) so that follow-ups such as "Who chaired it?" work. ``rerank=False`` leaves out the
+    cross-encoder (retrieval's fused order, hand-set answer weights), for comparison. Raises a
+    ``PressroomError`` with a message for people when the question or the index cannot be used.
     """
     from assistant.chain import build_chain
 
     question, k = check_question(question), check_k(k)
-    chain = build_chain(index or default_index(), answerer)
-    return chain.invoke({"question": question, "k": k, "history": list(history or [])})
+    chain = build_chain(index or default_index(), answerer, rerank)
+    return chain.invoke({"question": question, "k": k, "history": list(history or []), "rerank": bool(rerank)})
 
 
 def ask_stream(
@@ -45,6 +47,7 @@ def ask_stream(
     k: int = 5,
     answerer: str | Answerer = "extractive",
     index: Index | None = None,
+    rerank: bool = True,
 ) -> Iterator[str | Answer]:
     """Like ``ask``, but yields the answer text in pieces as it is written, then the final ``Answer``.
 
@@ -58,7 +61,8 @@ def ask_stream(
     from assistant.chain import stream_answer
 
     question, k = check_question(question), check_k(k)
-    return stream_answer(index or default_index(), answerer, {"question": question, "k": k, "history": list(history or [])})
+    inputs = {"question": question, "k": k, "history": list(history or []), "rerank": bool(rerank)}
+    return stream_answer(index or default_index(), answerer, inputs)
 
 
 __all__ = ["Answer", "Citation", "ConfigError", "PressroomError", "QuestionError", "SentenceCheck", "ask", "ask_stream"]

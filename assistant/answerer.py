@@ -29,6 +29,8 @@ class Draft:
     quotes: tuple[Quote, ...] = ()
     abstained: bool = False
     notes: tuple[str, ...] = ()
+    confidence: float | None = None  # calibrated probability that the answer is right (fitted answerers only)
+    alternative: Quote | None = None  # the runner-up sentence, offered when the answer is uncertain
 
 
 class Answerer(ABC):

@@ -15,43 +15,46 @@ from typing import Any
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant.answerer import Answerer, Draft
-from assistant.citations import cite
+from assistant.citations import citation_of, cite
 from assistant.extractive import ExtractiveAnswerer
 from assistant.question import standalone
-from assistant.types import Answer
+from assistant.types import UNSURE, Answer
 from knowledge.errors import ConfigError
 from knowledge.index import Index
 
 
-def _generative(index: Index) -> Answerer:
+def _generative(index: Index, rerank: bool) -> Answerer:
     from assistant.generative import GenerativeAnswerer
 
-    return GenerativeAnswerer(index.embedder, index.document_of, fallback=get_answerer(index, "extractive"))
+    return GenerativeAnswerer(index.embedder, index.document_of, fallback=get_answerer(index, "extractive", rerank))
 
 
 # Answerer names a user can choose; each maker builds one for an index.
-ANSWERERS: dict[str, Callable[[Index], Answerer]] = {
-    "extractive": lambda index: ExtractiveAnswerer(
+ANSWERERS: dict[str, Callable[[Index, bool], Answerer]] = {
+    # Without reranking, the extractive answerer weighs its evidence by hand-set weights, as before
+    # the cross-encoder: `--no-rerank` is the whole earlier pipeline, for comparison.
+    "extractive": lambda index, rerank: ExtractiveAnswerer(
         index.embedder,
         index.document_of,
         index.lexical.frequencies,
         stored=index.sentence_vectors,
         unnamed=index.without_names,
+        reranker=index.reranker if rerank else None,
     ),
     "llm": _generative,  # a chat model (PRESSROOM_LLM: local | openai | ollama), grounded, extractive fallback
 }
 
 
-_answerers: dict[tuple[int, str], Answerer] = {}
+_answerers: dict[tuple[int, str, bool], Answerer] = {}
 
 
-def get_answerer(index: Index, name: str) -> Answerer:
-    """The answerer ``name`` for ``index``, built once."""
+def get_answerer(index: Index, name: str, rerank: bool = True) -> Answerer:
+    """The answerer ``name`` for ``index`` (with or without the cross-encoder), built once."""
     if name not in ANSWERERS:
         raise ConfigError(f"Unknown answerer {name!r}: choose one of {', '.join(sorted(ANSWERERS))}.")
-    key = (id(index), name)
+    key = (id(index), name, rerank)
     if key not in _answerers:
-        _answerers[key] = ANSWERERS[name](index)
+        _answerers[key] = ANSWERERS[name](index, rerank)
     return _answerers[key]
 
 
@@ -69,7 +72,7 @@ class _Steps:
         return standalone(inputs["question"], inputs.get("history"))
 
     def retrieve(self, inputs: dict[str, Any]) -> Sequence[Any]:
-        return self.index.search(inputs["query"], k=inputs["k"])
+        return self.index.search(inputs["query"], k=inputs["k"], rerank=inputs.get("rerank", True))
 
     def answer(self, inputs: dict[str, Any]) -> Any:
         return self.answerer.answer(inputs["question"], inputs["query"], inputs["passages"])
@@ -77,8 +80,12 @@ class _Steps:
     def assemble(self, inputs: dict[str, Any]) -> Answer:
         index, draft = self.index, inputs["draft"]
         documents = {p.source: index.document_of(p) for p in reversed(inputs["passages"])}
-        text, citations, notes = cite(draft, lambda source: documents.get(source) or index.get_document(source))
+        lookup = lambda source: documents.get(source) or index.get_document(source)  # noqa: E731
+        text, citations, notes = cite(draft, lookup)
         abstained = draft.abstained or not citations
+        confidence = getattr(draft, "confidence", None)
+        uncertain = not abstained and confidence is not None and confidence < UNSURE
+        alternative = getattr(draft, "alternative", None) if uncertain else None
         return Answer(
             question=inputs["question"],
             text=text if not abstained or draft.abstained else draft.text,
@@ -89,6 +96,8 @@ class _Steps:
             notes=notes,
             grounding=getattr(draft, "grounding", ()),
             notice=" ".join(filter(None, (getattr(draft, "notice", ""), self.scope(inputs)))),
+            confidence=None if confidence is None else round(confidence, 3),
+            alternative=citation_of(alternative, lookup(alternative.source), 0) if alternative else None,
         )
 
     def scope(self, inputs: dict[str, Any]) -> str:
@@ -99,13 +108,14 @@ class _Steps:
         return f"Searched only {', '.join(named)}, which the question names."
 
 
-def _resolve(index: Index, answerer: str | Answerer) -> Answerer:
-    return answerer if isinstance(answerer, Answerer) else get_answerer(index, answerer)
+def _resolve(index: Index, answerer: str | Answerer, rerank: bool = True) -> Answerer:
+    return answerer if isinstance(answerer, Answerer) else get_answerer(index, answerer, rerank)
 
 
-def build_chain(index: Index, answerer_name: str | Answerer = "extractive") -> Runnable[dict[str, Any], Answer]:
-    """The chain for one index and answerer (a name, or an ``Answerer``); its input is ``{"question", "k", "history"}``."""
-    steps = _Steps(index, _resolve(index, answerer_name))
+def build_chain(index: Index, answerer_name: str | Answerer = "extractive", rerank: bool = True) -> Runnable[dict[str, Any], Answer]:
+    """The chain for one index and answerer (a name, or an ``Answerer``); its input is
+    ``{"question", "k", "history", "rerank"}`` (``rerank`` as given here)."""
+    steps = _Steps(index, _resolve(index, answerer_name, rerank))
     # Each step adds its result to the inputs. Not ``RunnablePassthrough.assign``: it runs every
     # step through a thread pool created for the call, which cost more than answering (about
     # 1 ms per step for starting and joining threads, against 2-3 ms for the answerer's work).
@@ -132,7 +142,7 @@ def stream_answer(index: Index, answerer: str | Answerer, inputs: dict[str, Any]
     The pieces are the model's raw words; the final ``Answer.text`` replaces them (the grounding
     check may remove markers, flag sentences or fall back to the extractive answer).
     """
-    steps = _Steps(index, _resolve(index, answerer))
+    steps = _Steps(index, _resolve(index, answerer, inputs.get("rerank", True)))
     state = dict(inputs)
     state["query"] = steps.query(state)
     state["passages"] = steps.retrieve(state)

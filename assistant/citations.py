@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from assistant.answerer import Draft
+from assistant.answerer import Draft, Quote
 from assistant.types import Citation
 from knowledge.language import language_at
 from knowledge.types import Document
@@ -26,18 +26,7 @@ def cite(draft: Draft, documents: Callable[[str], Document]) -> tuple[str, tuple
             notes.append(f"dropped [{quote.marker}]: offsets {quote.start}-{quote.end} are outside {quote.source}")
             continue
         renumber[quote.marker] = len(citations) + 1
-        citations.append(
-            Citation(
-                marker=len(citations) + 1,
-                source=quote.source,
-                title=document.title,
-                quote=document.text[quote.start : quote.end],
-                start=quote.start,
-                end=quote.end,
-                page=document.page_at(quote.start),
-                language=language_at(document.text, quote.start, quote.end),
-            )
-        )
+        citations.append(citation_of(quote, document, len(citations) + 1))
 
     def replace(match: re.Match[str]) -> str:
         number = renumber.get(int(match.group(1)))
@@ -46,6 +35,20 @@ def cite(draft: Draft, documents: Callable[[str], Document]) -> tuple[str, tuple
     text = re.sub(r"\s?\[(\d+)\]", lambda m: (" " if m.group(0).startswith(" ") else "") + replace(m), draft.text)
     text = re.sub(r" +\[", " [", re.sub(r"\s+([.,;])", r"\1", text)).strip()
     return text, tuple(citations), tuple(notes)
+
+
+def citation_of(quote: Quote, document: Document, marker: int) -> Citation:
+    """The citation of ``quote`` (offsets already checked to lie in ``document``), numbered ``marker``."""
+    return Citation(
+        marker=marker,
+        source=quote.source,
+        title=document.title,
+        quote=document.text[quote.start : quote.end],
+        start=quote.start,
+        end=quote.end,
+        page=document.page_at(quote.start),
+        language=language_at(document.text, quote.start, quote.end),
+    )
 
 
 def verify(citation: Citation, document: Document) -> bool:

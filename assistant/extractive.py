@@ -14,19 +14,21 @@ It abstains when no sentence is good enough, or when none holds the kind of answ
 
 from __future__ import annotations
 
-import bisect
-import math
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from assistant.analysis import Analysis, analyse
 from assistant.answerer import Answerer, Draft, Quote
+from assistant.fitted import FittedModel, load_model
 from assistant.prompt import looks_like_instruction
-from assistant.question import Expect, countries, expected, focus_terms, kind_strength, other_time
+from assistant.question import Expect, kind_strength, other_time
+from assistant.sentences import DEFINES, FIELD, asked_names, closing_quote, refers_back, statement_units, unit_before
+from knowledge.crossencoder import Reranker
 from knowledge.embedding import Embedder
 from knowledge.language import detect_language
-from knowledge.text import STOPWORDS, Unit, flowed, fold, terms, units
+from knowledge.rerank import scored_text
+from knowledge.text import flowed, terms
 from knowledge.types import Document, Passage
 
 Vector = list[float]
@@ -47,13 +49,27 @@ class Candidate:
     meaning: float = 0.0  # cosine similarity of sentence and question
     words: float = 0.0  # share of the question's focus terms found in the sentence (its title counts less)
     kind: float = 0.0  # 1 holds the kind of answer asked for, 0.5 partly, 0 not (1 when any kind will do)
+    ce: float = 0.0  # the cross-encoder's logit for (question, sentence); 0 when it was not asked
     score: float = 0.0
+    features: tuple[tuple[str, float], ...] = ()  # the named evidence the fitted model weighed (see assistant.fitted)
 
 
 # Kinds whose answers have a form nothing else has (a phone number, an e-mail address, "Full Name
 # (ACRONYM)"): when a retrieved sentence holds one, it is the answer even if another reads closer.
 # A date or a name, on the other hand, often belongs to another subject than the question's.
 UNMISTAKABLE = frozenset({Expect.PHONE, Expect.EMAIL, Expect.EXPANSION})
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The hand-written rules that still pick or reject answers, each of which can be switched off to
+    measure what it is worth (``python -m evals.fit --rules`` prints each one's effect)."""
+
+    unmistakable: bool = True  # a phone number, e-mail or acronym expansion wins for a question asking for one
+    owner: bool = True  # ... only when it belongs to the one the question names
+    kind_required: bool = True  # decline when no sentence holds the kind asked for (a date for "when")
+    speaker: bool = True  # a quotation is quoted with the sentence naming its speaker
+    runner_up: bool = True  # a nearly-as-good second sentence is quoted too
 
 
 @dataclass(frozen=True)
@@ -106,58 +122,78 @@ class ExtractiveAnswerer(Answerer):
         weights: Weights | None = None,
         stored: Callable[[Passage], Mapping[tuple[int, int], Vector]] | None = None,
         unnamed: Callable[[str], str] | None = None,
+        reranker: Reranker | None = None,
+        model: FittedModel | None = None,
+        rules: Rules | None = None,
     ) -> None:
         """``stored(passage)`` gives the sentence vectors kept at ingest (``Index.sentence_vectors``);
         sentences without one are embedded here, once. ``unnamed(question)`` blanks the names of
         documents out of it (``Index.without_names``): retrieval already chose those documents, and
-        a name ("GPLv3") is a word their sentences do not hold."""
+        a name ("GPLv3") is a word their sentences do not hold. With a ``reranker`` (the
+        cross-encoder), English questions about English passages are scored by the fitted
+        ``model`` (default: the shipped weights); others by the hand-set ``weights``."""
         self.embedder, self.documents, self.frequencies = embedder, documents, frequencies
         self.weights = weights or Weights()
         self.stored = stored
         self.unnamed = unnamed or (lambda question: question)
+        self.reranker = reranker
+        self.model = model or (load_model() if reranker is not None else None)
+        self.rules = rules or Rules()
         self._vectors: dict[str, Vector] = {}
 
     def answer(self, question: str, query: str, passages: Sequence[Passage]) -> Draft:
-        kind = expected(question)
+        analysis = analyse(question, query, self.frequencies, self.unnamed)
+        kind = analysis.kind
         candidates = self.candidates(passages, headings=kind is not Expect.ANY)
         if not candidates:
             return self.abstain("no sentence in the retrieved passages")
-        scored = self.score(query, kind, candidates, passages)
-        if kind in UNMISTAKABLE:  # a phone number answers "what number can I call?", however the rest reads
+        fitted = self._fitted_for(analysis, passages)
+        scored = self.score(analysis, candidates, passages, fitted)
+        rules = self.rules
+        if rules.unmistakable and kind in UNMISTAKABLE:  # a phone number answers "what number can I call?", however the rest reads
             scored = [c for c in scored if c.kind > 0] or scored
-        if kind in (Expect.PHONE, Expect.EMAIL) and (names := _asked_names(self.unnamed(question))):
+        if rules.owner and kind in (Expect.PHONE, Expect.EMAIL) and (names := asked_names(self.unnamed(question))):
             # ... unless it belongs to another than the one the question names (the Dutch Embassy's phone is not UNODC's).
             scored = [c for c in scored if c.kind == 0 or names & _terms(f"{c.text} {c.antecedent}")]
             if not scored:
                 return self.abstain(f"no retrieved {kind.value} belongs to what the question names")
         best = scored[0]
-        if kind is not Expect.ANY and best.kind == 0:
+        if rules.kind_required and kind is not Expect.ANY and best.kind == 0:
             return self.abstain(f"no retrieved sentence holds a {kind.value}")
-        # Words of a question asked in another language than the answer's are unknown to its documents.
-        unknown = self.unknown_share(query) if detect_language(best.text) == detect_language(query) else 0.0
-        confidence = best.score - self.weights.unknown * unknown
-        if confidence < self.weights.threshold:
-            return self.abstain(f"confidence {confidence:.2f} < {self.weights.threshold:.2f} (unknown terms {unknown:.2f})")
+        if fitted is not None:
+            confidence = fitted.confidence(best.score)
+            if confidence < fitted.bar:
+                return self.abstain(f"confidence {confidence:.2f} < {fitted.bar:.2f}", confidence)
+            runner_up_bar = fitted.bar
+        else:
+            # Words of a question asked in another language than the answer's are unknown to its documents.
+            unknown = analysis.unknown if detect_language(best.text) == analysis.language else 0.0
+            confidence = best.score - self.weights.unknown * unknown
+            if confidence < self.weights.threshold:
+                return self.abstain(f"confidence {confidence:.2f} < {self.weights.threshold:.2f} (unknown terms {unknown:.2f})")
         # A quotation is quoted with the sentence that names its speaker: as one span when that
         # sentence follows at once, as two quotes for "who said ...?" when it comes a few sentences on.
-        if kind is Expect.PERSON and _FIELD.match(best.text) and best.antecedent_start >= 0:
+        if kind is Expect.PERSON and FIELD.match(best.text) and best.antecedent_start >= 0:
             # "Who do I reach at this address?": the name that opens the contact line, quoted with it.
             chosen = [replace(best, start=best.antecedent_start, text=f"{best.antecedent} {best.text}")]
-        elif best.closing and _adjacent(best):
+        elif rules.speaker and best.closing and _adjacent(best):
             chosen = [_with_closing(best)]
-        elif best.closing and kind is Expect.PERSON:
+        elif rules.speaker and best.closing and kind is Expect.PERSON:
             start, end, text = best.closing
             chosen = [replace(best, closing=None), replace(best, start=start, end=end, text=text, closing=None)]
         else:
             chosen = [best]
         # Another sentence when it is nearly as good: two short quotes beat a wrong single one.
         runner_up = next((c for c in scored[1:] if c.kind >= best.kind and c.source == best.source), None)
-        if (
-            len(chosen) == 1
-            and runner_up
-            and runner_up.score >= self.weights.second * best.score
-            and runner_up.words >= best.words - self.weights.lead
-        ):
+        if fitted is not None:
+            close = runner_up is not None and fitted.confidence(runner_up.score) >= max(runner_up_bar, self.weights.second * confidence)
+        else:
+            close = (
+                runner_up is not None
+                and runner_up.score >= self.weights.second * best.score
+                and runner_up.words >= best.words - self.weights.lead
+            )
+        if rules.runner_up and len(chosen) == 1 and runner_up and close:
             if _closes_in(runner_up, best):  # the runner-up opens the quotation the best sentence closes
                 chosen = [_with_closing(runner_up)]
             elif not _overlaps(runner_up, chosen[0]):  # else it is already quoted within the quotation
@@ -165,24 +201,23 @@ class ExtractiveAnswerer(Answerer):
         chosen.sort(key=lambda c: (c.source, c.start))
         text = " ".join(f"{flowed(c.text)} [{number}]" for number, c in enumerate(chosen, 1))
         quotes = tuple(Quote(number, c.source, c.start, c.end) for number, c in enumerate(chosen, 1))
-        return Draft(text=text, quotes=quotes, notes=(f"confidence {confidence:.2f}",))
+        alternative = _alternative(scored, chosen, fitted)
+        return Draft(
+            text=text,
+            quotes=quotes,
+            notes=(f"confidence {confidence:.2f}",),
+            confidence=confidence if fitted is not None else None,
+            alternative=alternative,
+        )
 
-    def unknown_share(self, query: str) -> float:
-        """The share of the question's focus terms that appear in no indexed document at all.
+    def abstain(self, note: str = "", confidence: float | None = None) -> Draft:  # type: ignore[override]
+        return replace(Answerer.abstain(note), confidence=confidence)
 
-        The name of a document the question names ("GPLv3") is known: it is not written in that document.
-        """
-        focus = set(focus_terms(query))
-        unknown = (focus - set(self.frequencies(focus)[1])) & set(focus_terms(self.unnamed(query)))
-        return len(unknown) / len(focus) if focus else 0.0
-
-    def term_weights(self, query: str) -> dict[str, float]:
-        """Inverse document frequency of the question's focus terms that the index knows.
-
-        A distinctive word ("city", "financed") must weigh more than one every passage shares ("Mali", "plan").
-        """
-        count, frequencies = self.frequencies(focus_terms(query))
-        return {term: math.log(1 + (count - df + 0.5) / (df + 0.5)) for term, df in frequencies.items()}
+    def _fitted_for(self, analysis: Analysis, passages: Sequence[Passage]) -> FittedModel | None:
+        """The fitted model when the cross-encoder can read both sides (English), else None (hand-set weights)."""
+        if self.reranker is None or self.model is None or analysis.language != "en":
+            return None
+        return self.model if passages and detect_language(passages[0].text) == "en" else None
 
     def candidates(self, passages: Sequence[Passage], headings: bool = False) -> list[Candidate]:
         """Sentences of the passages, at their offsets in the stored document.
@@ -195,7 +230,7 @@ class ExtractiveAnswerer(Answerer):
         result = []
         for rank, passage in enumerate(passages):
             document = self.documents(passage)
-            sentences = _units(document.source, document.sha256 or document.added, document.text, statements=not headings)
+            sentences = statement_units(document.source, document.sha256 or document.added, document.text, statements=not headings)
             for number, unit in enumerate(sentences):
                 # A sentence the chunker cut in two belongs to the passage that holds most of it.
                 inside = 2 * (min(unit.end, passage.end) - max(unit.start, passage.start)) >= unit.end - unit.start
@@ -204,56 +239,107 @@ class ExtractiveAnswerer(Answerer):
                 # Text addressed to a model ("ignore your instructions ...") is never evidence, as in the LLM's grounding.
                 if inside and key not in seen and len(text.split()) >= 3 and not looks_like_instruction(text):
                     seen.add(key)
-                    closing = _closing_quote(document.text, sentences, number)
-                    refers_back = number > 0 and _refers_back(document.text, sentences, number)
-                    before = sentences[number - 1] if refers_back else None
-                    if _DEFINES.match(text):  # '"Larger Work"' / 'means a work that ...': the term is the line before
-                        before = _unit_before(document.source, document.sha256 or document.added, document.text, unit.start)
+                    closing = closing_quote(document.text, sentences, number)
+                    points_back = number > 0 and refers_back(document.text, sentences, number)
+                    before = sentences[number - 1] if points_back else None
+                    if DEFINES.match(text):  # '"Larger Work"' / 'means a work that ...': the term is the line before
+                        before = unit_before(document.source, document.sha256 or document.added, document.text, unit.start)
                     antecedent = document.text[before.start : before.end] if before else ""
                     start = before.start if before else -1
                     result.append(Candidate(rank, passage.source, unit.start, unit.end, text, closing, antecedent, start))
         return result
 
-    def score(self, query: str, kind: Expect, candidates: list[Candidate], passages: Sequence[Passage]) -> list[Candidate]:
-        """The candidates with their evidence and score, best first."""
+    def score(
+        self, analysis: Analysis, candidates: list[Candidate], passages: Sequence[Passage], fitted: FittedModel | None = None
+    ) -> list[Candidate]:
+        """The candidates with their evidence and score, best first: the fitted model's logit when
+        ``fitted`` is given, else the hand-set weighted sum."""
+        query = analysis.query
         query_vector = self.embedder.embed_query(query)
         vectors = self._sentence_vectors(candidates, passages)
-        weights = self.term_weights(query)
-        total = sum(weights.values())
         context = {rank: set(terms(f"{p.title} {p.heading}")) for rank, p in enumerate(passages)}
         w = self.weights
-        asked_in = detect_language(query)
         scored = []
         similarities = self.embedder.similarities(query_vector, vectors)
         by_text = {c.text: m for c, m in zip(candidates, similarities)}
-        for candidate, meaning in zip(candidates, similarities):
-            # A contact field ("E-mail: ...") reads with the name its line opens with: half its meaning is that name's.
-            field = bool(_FIELD.match(candidate.text))
-            if field and candidate.antecedent in by_text:
-                meaning = (meaning + by_text[candidate.antecedent]) / 2
-            # A quotation is judged together with the sentence that names its speaker.
-            text = f"{candidate.text} {candidate.closing[2]}" if candidate.closing else candidate.text
-            # A sentence that refers back ("These two initiatives ...") is about what the sentence
-            # before names: those words count as its own. Its passage's title counts less.
-            own = _terms(text) | (frozenset() if field else _terms(candidate.antecedent))
-            titled = (context[candidate.passage_rank] | (_terms(candidate.antecedent) if field else set())) - own
-            found = sum(weight for term, weight in weights.items() if term in own)
-            found += 0.3 * sum(weight for term, weight in weights.items() if term in titled)
-            words = found / total if total else 0.0
-            if detect_language(text) != asked_in:  # a translation shares names and numbers, not words
-                words = max(words, meaning)
-            # ... and so does what it holds: "Who do I reach at this address?" is answered by that name.
-            strength = kind_strength(f"{candidate.antecedent} {text}" if field else text, kind, query)
-            score = (
-                w.meaning * meaning
-                + w.words * words
-                + w.kind * (2 * strength - 1 if kind is not Expect.ANY else 0.0)
-                + w.rank / (1 + candidate.passage_rank)
-                - w.other_time * other_time(query, candidate.text, kind)
-            )
-            scored.append(replace(candidate, meaning=meaning, words=words, kind=strength, score=score))
+        ces = self._cross_scores(query, candidates, passages) if fitted is not None else [0.0] * len(candidates)
+        best_ce = max(ces)
+        best_in_passage: dict[int, float] = {}
+        for candidate, ce in zip(candidates, ces):
+            best_in_passage[candidate.passage_rank] = max(ce, best_in_passage.get(candidate.passage_rank, ce))
+        evidence = [
+            self._evidence(analysis, candidate, meaning, ce, by_text, context)
+            for candidate, meaning, ce in zip(candidates, similarities, ces)
+        ]
+        best_meaning, best_words = max(e["meaning"] for e in evidence), max(e["words"] for e in evidence)
+        for candidate, values in zip(candidates, evidence):
+            values["ce_lead"], values["ce_passage"] = values["ce"] - best_ce, best_in_passage[candidate.passage_rank]
+            values["meaning_lead"], values["words_lead"] = values["meaning"] - best_meaning, values["words"] - best_words
+            if fitted is not None:
+                score = fitted.logit(values)
+            else:
+                score = (
+                    w.meaning * values["meaning"]
+                    + w.words * values["words"]
+                    + w.kind * values["kind"]
+                    + w.rank * values["rank"]
+                    - w.other_time * values["other_time"]
+                )
+            strength = values.pop("strength")
+            scored.append(
+                replace(
+                    candidate, meaning=values["meaning"], words=values["words"], kind=strength, ce=values["ce"],
+                    score=score, features=tuple(values.items()),
+                )
+            )  # fmt: skip
         scored.sort(key=lambda c: c.score, reverse=True)
         return scored
+
+    def _evidence(
+        self,
+        analysis: Analysis,
+        candidate: Candidate,
+        meaning: float,
+        ce: float,
+        by_text: Mapping[str, float],
+        context: Mapping[int, set[str]],
+    ) -> dict[str, float]:
+        """The evidence about one candidate that does not depend on the others (``assistant.fitted.FEATURES``)."""
+        weights, kind, query = analysis.weights, analysis.kind, analysis.query
+        total = sum(weights.values())
+        # A contact field ("E-mail: ...") reads with the name its line opens with: half its meaning is that name's.
+        field = bool(FIELD.match(candidate.text))
+        if field and candidate.antecedent in by_text:
+            meaning = (meaning + by_text[candidate.antecedent]) / 2
+        # A quotation is judged together with the sentence that names its speaker.
+        text = f"{candidate.text} {candidate.closing[2]}" if candidate.closing else candidate.text
+        # A sentence that refers back ("These two initiatives ...") is about what the sentence
+        # before names: those words count as its own. Its passage's title counts less.
+        own = _terms(text) | (frozenset() if field else _terms(candidate.antecedent))
+        titled = (context[candidate.passage_rank] | (_terms(candidate.antecedent) if field else set())) - own
+        found = sum(weight for term, weight in weights.items() if term in own)
+        found += 0.3 * sum(weight for term, weight in weights.items() if term in titled)
+        words = found / total if total else 0.0
+        if detect_language(text) != analysis.language:  # a translation shares names and numbers, not words
+            words = max(words, meaning)
+        # ... and so does what it holds: "Who do I reach at this address?" is answered by that name.
+        strength = kind_strength(f"{candidate.antecedent} {text}" if field else text, kind, query)
+        return {
+            "ce": ce,
+            "meaning": meaning,
+            "words": words,
+            "kind": 2 * strength - 1 if kind is not Expect.ANY else 0.0,
+            "rank": 1 / (1 + candidate.passage_rank),
+            "other_time": float(other_time(query, candidate.text, kind)),
+            "unknown": analysis.unknown,
+            "strength": strength,
+        }
+
+    def _cross_scores(self, query: str, candidates: Sequence[Candidate], passages: Sequence[Passage]) -> list[float]:
+        """The cross-encoder's logit of each candidate, read as retrieval's reranking read it (mostly cached)."""
+        assert self.reranker is not None
+        texts = [scored_text(passages[c.passage_rank].title, c.text) for c in candidates]
+        return self.reranker.score(query, texts)
 
     def _sentence_vectors(self, candidates: Sequence[Candidate], passages: Sequence[Passage]) -> list[Vector]:
         """The candidates' vectors: stored at ingest where there are, else embedded (and kept)."""
@@ -268,89 +354,18 @@ class ExtractiveAnswerer(Answerer):
         return [vector or self._vectors[c.text] for c, vector in zip(candidates, found)]
 
 
+def _alternative(scored: Sequence[Candidate], chosen: Sequence[Candidate], fitted: FittedModel | None) -> Quote | None:
+    """The best sentence not quoted, offered beside an answer the model is unsure of (fitted model only)."""
+    if fitted is None:
+        return None
+    other = next((c for c in scored if not any(_overlaps(c, q) for q in chosen)), None)
+    return Quote(0, other.source, other.start, other.end) if other else None
+
+
 @lru_cache(maxsize=20_000)
 def _terms(text: str) -> frozenset[str]:
     """The search terms of a sentence (the same sentences come back question after question)."""
     return frozenset(terms(text))
-
-
-@lru_cache(maxsize=512)
-def _units(source: str, version: str, text: str, statements: bool = False) -> tuple[Unit, ...]:
-    """The document's units; only those that state something (no headings, no title lines) if ``statements``."""
-    if not statements:
-        return tuple(units(text))
-    return tuple(u for u in _units(source, version, text) if not (u.heading or _title_like(text[u.start : u.end])))
-
-
-def _unit_before(source: str, version: str, text: str, start: int) -> Unit | None:
-    """The unit (heading lines included) that ends before ``start``."""
-    every = _units(source, version, text)
-    index = bisect.bisect_left(every, start, key=lambda unit: unit.start) - 1
-    return every[index] if index >= 0 else None
-
-
-def _closing_quote(text: str, sentences: Sequence[Unit], number: int) -> tuple[int, int, str] | None:
-    """The sentence (among the next three) that closes a quotation sentence ``number`` opens."""
-    opened = text[sentences[number].start : sentences[number].end]
-    if opened.count("“") <= opened.count("”") and opened.count('"') % 2 == 0:
-        return None
-    for unit in sentences[number + 1 : number + 4]:
-        piece = text[unit.start : unit.end]
-        if "”" in piece or '"' in piece:
-            return unit.start, unit.end, piece
-    return None
-
-
-def _title_like(text: str) -> bool:
-    """True for a line in title case: every word that is not a small word starts with a capital
-    ("Protecting Users' Legal Rights From Anti-Circumvention Law.", 'Exhibit B - "Incompatible ..."').
-
-    >>> _title_like('The "Artistic License"'), _title_like("The Netherlands funded the plan.")
-    (True, False)
-    """
-    words = [word for word in re.findall(r"[^\W\d_][\w’'-]*", _URL.sub(" ", text)) if fold(word) not in STOPWORDS]
-    return len(words) >= 2 and all(word[0].isupper() for word in words)
-
-
-# A sentence that opens by pointing back: its subject is named in the sentence before.
-# "This License", "This Agreement": a defined term written with a capital names itself, not the sentence before.
-_REFERS_BACK = re.compile(
-    r"[\s“\"(]*(?:these|those|this|such|it|they|ces|cette|ce|ceux|celles|il|elle|ils|elles)\b(?!\s+(?-i:[A-Z]))",
-    re.IGNORECASE,
-)
-
-# A definition whose term stands on the line above ('1.7. "Larger Work"' / 'means a work that combines ...').
-_DEFINES = re.compile(r"\s*(?:means|shall mean|refers to|is defined as)\b")
-
-# A field of a contact line ("E-mail: ...", "Tel.: ...") belongs to the name that opens the line
-# ("IOM Mali Public Information Unit. E-mail: bquenum@iom.int").
-_FIELD = re.compile(
-    r"[\s(]*(?:e-?mail|tel|telephone|phone|mobile|fax|courriel|tél|téléphone|portable)\.?\s*:", re.IGNORECASE
-)
-
-
-def _refers_back(text: str, sentences: Sequence[Unit], number: int) -> bool:
-    """Whether sentence ``number`` is about what the sentence before names: it points back ("These
-    two initiatives ..."), or it is a field of a contact line that sentence opens."""
-    sentence = text[sentences[number].start : sentences[number].end]
-    if _REFERS_BACK.match(sentence):
-        return True
-    return bool(_FIELD.match(sentence)) and "\n" not in text[sentences[number - 1].end : sentences[number].start]
-
-
-_URL = re.compile(r"\S+://\S+|www\.\S+")
-
-
-def _asked_names(question: str) -> frozenset[str]:
-    """The search terms of the names a question writes with a capital, beyond a sentence's first word
-    and beyond countries, which place a contact rather than name its owner ("the Dutch Embassy in Mali").
-
-    >>> sorted(_asked_names("What phone number should journalists call to reach the Dutch Embassy in Mali?"))
-    ['dutch', 'embassy']
-    """
-    words = re.findall(r"(?<![.?!]\s)(?<!^)\b[A-Z][\w’'-]*", question.strip())
-    placed = {term for country in countries(question) for term in terms(country)}
-    return frozenset(term for word in words for term in terms(word)) - placed
 
 
 def _adjacent(candidate: Candidate) -> bool:

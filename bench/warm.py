@@ -1,7 +1,9 @@
 """Warm ``ask()`` on the release, and the textbook LangChain recipe on the same questions.
 
 The floor of one question is what no answer can avoid: one query embedding (the bare
-sentence-transformers ``encode``) plus one Chroma top-k query. Each question is timed once
+sentence-transformers ``encode``) plus one Chroma top-N query, plus, since answers are reranked,
+one pass of the cross-encoder over what the design reranks: the sentences of those N passages,
+each pair alone (a cross-encoder of its own, so that neither side reads the other's cache). Each question is timed once
 through ``ask()`` and once through the floor, alternately, after a warm-up on other questions.
 The floor's ``encode`` runs on the thread Pressroom runs its model on (``on_model_thread``):
 torch keeps busy worker threads per calling thread, and two such teams on two cores would slow
@@ -17,9 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from bench.figures import Figure, interleaved, ms
-from knowledge import Index, Settings
+from knowledge import Index, Passage, Settings
+from knowledge.crossencoder import OnnxCrossEncoder, Reranker, bundled_folder
 from knowledge.embedding import Embedder
 from knowledge.index import _cached_query_vector, on_model_thread
+from knowledge.rerank import POOL, passage_score
 
 K = 5
 # Six more questions about the release, so that there are 100 with the evaluation sets.
@@ -61,24 +65,32 @@ def model_of(embedder: Embedder) -> Any:
     return embedder._model  # type: ignore[attr-defined]
 
 
-def floor_function(model: Any, collection: Any, k: int = K, thread: bool = True) -> Callable[[str], object]:
-    """One query embedding plus one Chroma top-k query, nothing else (the encode on the model thread)."""
+def floor_function(
+    model: Any, collection: Any, k: int = K, thread: bool = True, reranker: Reranker | None = None
+) -> Callable[[str], object]:
+    """One query embedding plus one Chroma top-k query (the encode on the model thread), and with a
+    ``reranker`` one cross-encoder pass over the sentences of those k passages."""
 
     def encode(question: str) -> Any:
         return model.encode([question], normalize_embeddings=True, show_progress_bar=False)
 
     def floor(question: str) -> object:
         vector = on_model_thread(encode, question) if thread else encode(question)
-        return collection.query(query_embeddings=vector, n_results=k, include=["documents", "metadatas", "distances"])
+        found = collection.query(query_embeddings=vector, n_results=k, include=["documents", "metadatas", "distances"])
+        if reranker is not None:
+            for text, metadata in zip(found["documents"][0], found["metadatas"][0]):
+                title = str(metadata.get("title", ""))
+                passage = Passage("", "", title, text, 0, len(text), 0.0)
+                on_model_thread(passage_score, question, passage, reranker)
+        return found
 
     return floor
 
 
-def latency_figures(label: str, subject_times: list[float], floor_times: list[float], target: str, note: str = "") -> list[Figure]:
-    return [
-        Figure(f"{label} p{q}", ms(subject_times, q), "ms", ms(floor_times, q), f"embed + Chroma top-{K}, p{q}", target, note)
-        for q in (50, 95)
-    ]
+def latency_figures(
+    label: str, subject_times: list[float], floor_times: list[float], target: str, note: str = "", floor: str = f"embed + Chroma top-{K}"
+) -> list[Figure]:
+    return [Figure(f"{label} p{q}", ms(subject_times, q), "ms", ms(floor_times, q), f"{floor}, p{q}", target, note) for q in (50, 95)]
 
 
 def run(work: Path, embedder: Embedder, count: int = 100) -> list[Figure]:
@@ -92,12 +104,23 @@ def run(work: Path, embedder: Embedder, count: int = 100) -> list[Figure]:
     asked = questions(count)
     for question in WARM_UP:
         ask(question, index=index)
+    floor_reranker = OnnxCrossEncoder("floor", bundled_folder())  # its own cache
+    reranked_floor = floor_function(model, index.store._chunks, k=POOL, reranker=floor_reranker)
+    for question in WARM_UP:
+        reranked_floor(question)
+    subject, base = interleaved(asked, lambda q: ask(q, index=index), reranked_floor)
+    chunks = index.store.chunk_count()
+    figures = latency_figures(
+        "warm ask() on the release", subject, base, "<= 1.5", f"{len(asked)} questions, {chunks} chunks",
+        floor=f"embed + Chroma top-{POOL} + cross-encoder over their sentences",
+    )  # fmt: skip
     floor = floor_function(model, index.store._chunks)
     for question in WARM_UP:
         floor(question)
-    subject, base = interleaved(asked, lambda q: ask(q, index=index), floor)
-    figures = latency_figures(
-        "warm ask() on the release", subject, base, "<= 1.5", f"{len(asked)} questions, {index.store.chunk_count()} chunks"
+    _cached_query_vector.cache_clear()
+    subject, base = interleaved(asked, lambda q: ask(q, index=index, rerank=False), floor)
+    figures += latency_figures(
+        "warm ask() without reranking", subject, base, "", "--no-rerank: the fused ranking and hand-set weights"
     )
     # The same steps without the LCEL wrapper (``stream_answer``, which the chat uses): how much of
     # the gap to the floor is LangChain's own (it starts a thread pool for every step).

@@ -36,6 +36,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("-k", type=int, default=5, help="passages to retrieve per question (default 5)")
     parser.add_argument("--answerer", default="extractive", help="how Pressroom answers (default: extractive)")
     parser.add_argument("--baseline", action="store_true", help="also run the textbook LangChain recipe, side by side")
+    parser.add_argument("--no-rerank", action="store_true", help="score Pressroom without its cross-encoder")
+    parser.add_argument(
+        "--without-rerank", action="store_true", help="also score Pressroom without its cross-encoder, side by side"
+    )
     parser.add_argument("--json", action="store_true", help="print the scores as JSON instead of tables")
     parser.set_defaults(run=cmd_eval)
     return parser
@@ -60,6 +64,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
             answerer=args.answerer,
             baseline=args.baseline,
             progress=progress.update if progress else None,
+            rerank=not args.no_rerank,
+            without_rerank=args.without_rerank,
         )
         if progress:
             progress.clear()

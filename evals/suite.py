@@ -55,26 +55,33 @@ def evaluate(
     baseline: bool = False,
     home: Path | None = None,
     progress: Progress | None = None,
+    rerank: bool = True,
+    without_rerank: bool = False,
 ) -> Evaluation:
     """Score Pressroom (and the LangChain baseline) on ``dataset`` and write the reports.
 
     A named dataset is answered from a fresh index of its own documents, built in the run
     folder; a dataset given by path is answered from the index under ``PRESSROOM_HOME``.
+    ``rerank=False`` scores Pressroom without its cross-encoder; ``without_rerank`` adds that
+    run beside the reranked one (system ``pressroom-no-rerank``).
     """
     from assistant import ask
 
     folder = run_folder(dataset.name, home)
     index = prepare_index(dataset, folder / "index")
-    system = "pressroom" if answerer == "extractive" else f"pressroom-{answerer}"
+    name = "pressroom" if answerer == "extractive" else f"pressroom-{answerer}"
+    plain = f"{name}-no-rerank"
+    runs = [(name if rerank else plain, rerank)] + ([(plain, False)] if without_rerank and rerank else [])
     reports = [
         run(
             dataset,
-            ask=partial(ask, index=index, answerer=answerer),
+            ask=partial(ask, index=index, answerer=answerer, rerank=reranked),
             k=k,
             documents=index.get_document,
             system=system,
             progress=partial(progress, system) if progress else None,
         )
+        for system, reranked in runs
     ]
     if baseline:
         from evals.baseline import LangChainBaseline

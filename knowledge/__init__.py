@@ -39,13 +39,14 @@ def ingest(paths: Iterable[str | Path] | str | Path, progress: Progress | None =
     return default_index().ingest(paths, progress=progress)
 
 
-def retrieve(question: str, k: int = 5) -> list[Passage]:
-    """The ``k`` passages that best match ``question``, best first (dense + BM25, fused).
+def retrieve(question: str, k: int = 5, rerank: bool = True) -> list[Passage]:
+    """The ``k`` passages that best match ``question``, best first (dense + BM25 fused, then
+    reordered by the cross-encoder unless ``rerank`` is false).
 
     >>> [p.source for p in retrieve("Who chaired the launch?", k=2)]   # doctest: +SKIP
     ['iom-mali-trafficking-2023', 'iom-mali-trafficking-2023']
     """
-    return default_index().search(question, k=k)
+    return default_index().search(question, k=k, rerank=rerank)
 
 
 def get_document(source: str) -> Document:

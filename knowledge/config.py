@@ -10,6 +10,8 @@ from knowledge import redact
 from knowledge.errors import ConfigError
 
 DEFAULT_MODEL = "all-minilm-l6-v2"
+DEFAULT_RERANKER = "ms-marco-minilm-l12"  # knowledge.crossencoder's bundled cross-encoder
+NO_RERANKER = "none"
 
 
 def default_home() -> Path:
@@ -33,6 +35,7 @@ class Settings:
     home: Path
     model: str = DEFAULT_MODEL
     chroma_url: str | None = None
+    reranker: str = DEFAULT_RERANKER  # "none": the fused ranking as it is (for comparison)
 
     def __post_init__(self) -> None:
         if not self.model.strip():
@@ -44,11 +47,12 @@ class Settings:
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
-        """Settings from ``PRESSROOM_HOME``, ``PRESSROOM_MODEL`` and ``PRESSROOM_CHROMA_URL``."""
+        """Settings from ``PRESSROOM_HOME``, ``PRESSROOM_MODEL``, ``PRESSROOM_CHROMA_URL`` and ``PRESSROOM_RERANKER``."""
         settings = cls(
             home=default_home(),
             model=os.environ.get("PRESSROOM_MODEL", "").strip() or DEFAULT_MODEL,
             chroma_url=os.environ.get("PRESSROOM_CHROMA_URL", "").strip() or None,
+            reranker=os.environ.get("PRESSROOM_RERANKER", "").strip() or DEFAULT_RERANKER,
         )
         given = {key: value for key, value in overrides.items() if value is not None}
         return replace(settings, **given) if given else settings  # type: ignore[arg-type]

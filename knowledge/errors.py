@@ -7,7 +7,10 @@
     ├── IndexEmptyError    nothing is indexed to answer from
     ├── NotFoundError      a named source does not exist in the index
     ├── BusyError          another process holds the index lock
-    └── StoreError         the vector store cannot be reached or is damaged
+    ├── StoreError         the vector store cannot be reached or is damaged
+    └── ModelError         a model (cross-encoder, language model) cannot be loaded, reached or used
+        ├── ModelTimeout   (assistant.llm) the language model did not finish in time
+        └── ModelCutOff    (assistant.llm) the answer stream ended before the model finished
 
 Code that catches ``PressroomError`` can show ``str(error)`` to a person as it is.
 """
@@ -45,3 +48,7 @@ class BusyError(PressroomError):
 
 class StoreError(PressroomError):
     """The vector store could not be opened or reached."""
+
+
+class ModelError(PressroomError):
+    """A model (the cross-encoder, a language model) cannot be loaded, reached or used."""

@@ -25,11 +25,14 @@ from typing import TypeVar
 
 from knowledge import recovery
 from knowledge.chunking import CHUNKER_VERSION, chunk_document, embedding_parts, embedding_text, sentences_of
-from knowledge.config import Settings
+from knowledge.config import NO_RERANKER, Settings
+from knowledge.crossencoder import Reranker, get_reranker
 from knowledge.embedding import Embedder, PassageText, get_embedder
 from knowledge.errors import BusyError, ConfigError, IndexEmptyError, IngestError, NotFoundError, QuestionError
 from knowledge.lexical import LexicalIndex
 from knowledge.naming import DocumentNames
+from knowledge.rerank import POOL
+from knowledge.rerank import rerank as rerank_passages
 from knowledge.sources import discover, read, read_bytes, sha256_bytes, source_id
 from knowledge.store import ChromaStore, DocumentRecord, Span, collection_name, pack_sentences, unpack_sentences
 from knowledge.text import terms
@@ -92,15 +95,23 @@ class Index:
     'iom-mali-trafficking-2023'
     """
 
-    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, reranker: Reranker | None = None) -> None:
         self.settings = settings
         self.embedder: Embedder = OneThreadEmbedder(embedder or get_embedder(settings.model))
+        self._reranker = reranker
         self._held = threading.local()  # makes the write lock re-entrant within one thread
         self._caught_up = False
         self._documents: dict[str, Document] = {}  # read cache; cleared by this process's writes
         self._sentences: dict[str, str] = {}  # packed sentence vectors of recently retrieved chunks, by chunk id
         self._revision = ""  # the store's revision when last looked at (by current_lexical)
         self._names: tuple[str, DocumentNames] | None = None  # the documents' names, and the revision they are of
+
+    @property
+    def reranker(self) -> Reranker | None:
+        """The cross-encoder that reorders retrieved passages (``settings.reranker``); None when turned off."""
+        if self._reranker is None and self.settings.reranker != NO_RERANKER:
+            self._reranker = get_reranker(self.settings.reranker)
+        return self._reranker
 
     @cached_property
     def store(self) -> ChromaStore:
@@ -456,9 +467,11 @@ class Index:
             packed = self._sentences[passage.id] = chunk.sentence_vectors if chunk else ""
         return _unpacked(packed)
 
-    def search(self, question: str, k: int = 5) -> list[Passage]:
-        """The ``k`` best passages: dense and BM25 rankings fused by reciprocal rank."""
+    def search(self, question: str, k: int = 5, rerank: bool = True) -> list[Passage]:
+        """The ``k`` best passages: dense and BM25 rankings fused by reciprocal rank, then the best
+        ``POOL`` of them reordered by the cross-encoder (unless ``rerank`` is false or no reranker is set)."""
         question, k = check_question(question), check_k(k)
+        reranker = self.reranker if rerank else None
         self.ensure_default()
         depth = max(4 * k, 20)
         lexical_index = self.current_lexical()  # first: it also follows a reset made by another process
@@ -476,7 +489,7 @@ class Index:
         for ranking in ([chunk.id for chunk, _ in dense], [chunk_id for chunk_id, _ in lexical]):
             for rank, chunk_id in enumerate(ranking):
                 fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
-        ranked = sorted(fused, key=fused.__getitem__, reverse=True)[: 2 * k]
+        ranked = sorted(fused, key=fused.__getitem__, reverse=True)[: max(2 * k, POOL) if reranker else 2 * k]
         known = {chunk.id: chunk for chunk, _ in dense}
         known.update(self.store.get_chunks([chunk_id for chunk_id in ranked if chunk_id not in known]))
         if len(self._sentences) > 4096:  # a bound on memory for long-running servers
@@ -491,6 +504,8 @@ class Index:
                 continue
             seen.add((chunk.source, chunk.text))
             passages.append(_passage(chunk, fused[chunk_id]))
+        if reranker is not None:
+            return on_model_thread(rerank_passages, question, passages, reranker, k)
         return passages[:k]
 
     def named_sources(self, question: str) -> list[str]:

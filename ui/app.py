@@ -75,8 +75,10 @@ def build_app(index: Index | None = None, stream_delay: float | None = None) -> 
 
     # ---- event handlers (each turns every failure into a message; none raises) -----------------
 
-    def ask_in_chat(question: str, turns: list[Turn], k: int | float, answerer: str) -> Iterator[tuple[Any, ...]]:
-        for step in conversation.respond(question, turns, k, answerer):
+    def ask_in_chat(
+        question: str, turns: list[Turn], k: int | float, answerer: str, rerank: bool = True
+    ) -> Iterator[tuple[Any, ...]]:
+        for step in conversation.respond(question, turns, k, answerer, rerank):
             yield (
                 step.messages,
                 "",
@@ -124,13 +126,15 @@ def build_app(index: Index | None = None, stream_delay: float | None = None) -> 
         outcome = library.remove(source)
         return (outcome.html(), *refresh_library(), gr.Row(visible=False))
 
-    def api_ask(question: str, k: int = 5, answerer: str = "extractive") -> dict[str, Any]:
+    def api_ask(question: str, k: int = 5, answerer: str = "extractive", rerank: bool = True) -> dict[str, Any]:
         """Answer a question from the indexed documents. Returns the answer as JSON: `text` with [n]
-        markers, `citations` (marker, source, title, quote, start, end, page), `passages`, `abstained`."""
+        markers, `citations` (marker, source, title, quote, start, end, page), `passages`, `abstained`,
+        `confidence` (0-1, or null) and, for an uncertain answer, the runner-up sentence (`alternative`).
+        `rerank=False` leaves out the cross-encoder, for comparison."""
         from assistant import ask
 
         try:
-            return ask(question, k=int(k), answerer=answerer, index=index).as_dict()
+            return ask(question, k=int(k), answerer=answerer, index=index, rerank=rerank).as_dict()
         except Exception as error:
             from ui.failures import explain
 
@@ -214,15 +218,20 @@ def build_app(index: Index | None = None, stream_delay: float | None = None) -> 
                             info="How answers are written; every quote is checked against the documents. "
                             + ("Kept for this browser session only." if len(names) > 1 else "Other answerers appear here once installed."),
                         )
+                        rerank = gr.Checkbox(
+                            value=True, label="Rerank with the cross-encoder", elem_id="rerank",
+                            info="Reads each candidate sentence with the question: better answers, about half a second more. "
+                            "Turn it off to compare with the plain ranking.",
+                        )  # fmt: skip
 
         # ---- events ----------------------------------------------------------------------------
         chat_outputs = [chatbot, box, turns, sources, tabs]
         box.submit(
-            ask_in_chat, [box, turns, k, answerer], chat_outputs,
+            ask_in_chat, [box, turns, k, answerer, rerank], chat_outputs,
             api_name="chat", api_visibility="undocumented", concurrency_limit=2,
         )  # fmt: skip
         chatbot.example_select(use_example, None, box, api_visibility="private").then(
-            ask_in_chat, [box, turns, k, answerer], chat_outputs, api_visibility="private", concurrency_limit=2
+            ask_in_chat, [box, turns, k, answerer, rerank], chat_outputs, api_visibility="private", concurrency_limit=2
         )
         chatbot.select(show_sources_of, turns, [sources, tabs], api_visibility="private")
         chatbot.like(vote, turns, None, api_visibility="private")

@@ -72,15 +72,17 @@ class Step:
     done: bool = False
 
 
-def answer_items(question: str, history: list[dict[str, str]], k: object, answerer: str, index: Index) -> Iterator[str | Answer]:
+def answer_items(
+    question: str, history: list[dict[str, str]], k: object, answerer: str, index: Index, rerank: bool = True
+) -> Iterator[str | Answer]:
     """The answer as it is produced: text pieces while a model writes, then the checked ``Answer``.
 
     Uses ``assistant.ask_stream`` when the assistant has it, else ``ask`` (one ``Answer``, no pieces).
     """
     if ask_stream is None:
-        yield ask(question, history=history, k=k, answerer=answerer, index=index)  # type: ignore[arg-type]
+        yield ask(question, history=history, k=k, answerer=answerer, index=index, rerank=rerank)  # type: ignore[arg-type]
         return
-    yield from ask_stream(question, history=history, k=k, answerer=answerer, index=index)  # type: ignore[arg-type]
+    yield from ask_stream(question, history=history, k=k, answerer=answerer, index=index, rerank=rerank)  # type: ignore[arg-type]
 
 
 def chat_messages(turns: Sequence[Turn]) -> list[dict[str, Any]]:
@@ -133,7 +135,9 @@ class Conversation:
     def home(self) -> Path:
         return self.index.settings.home
 
-    def respond(self, question: str, turns: Sequence[Turn], k: int = 5, answerer: str = "extractive") -> Iterator[Step]:
+    def respond(
+        self, question: str, turns: Sequence[Turn], k: int = 5, answerer: str = "extractive", rerank: bool = True
+    ) -> Iterator[Step]:
         """Stream the reply to ``question``; the last step carries the new turns and the sources."""
         question = (question or "").strip()
         turns = list(turns or [])
@@ -148,7 +152,7 @@ class Conversation:
         shown_at = 0.0
         try:
             answer: Answer | None = None
-            for item in answer_items(question, history_for(turns), k, answerer, self.index):
+            for item in answer_items(question, history_for(turns), k, answerer, self.index, bool(rerank)):
                 if isinstance(item, Answer):
                     answer = item
                     continue

@@ -82,7 +82,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from assistant import ask
     from knowledge.text import flowed
 
-    answer = ask(" ".join(args.question), k=args.k, answerer=args.answerer)
+    answer = ask(" ".join(args.question), k=args.k, answerer=args.answerer, rerank=not args.no_rerank)
     if answer.notice:  # e.g. the model was unreachable and the extractive answer was given instead
         print(f"note: {answer.notice}", file=sys.stderr)
     if args.json:
@@ -94,6 +94,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
         quote = flowed(citation.quote)
         print(f"\n[{citation.marker}] {citation.title} ({citation.source}{page}, characters {citation.start}-{citation.end})")
         print(f"    “{quote}”")
+    if answer.uncertain:
+        print(f"\nUncertain: about {round(100 * (answer.confidence or 0))}% likely to answer the question; check the quote.")
+        if answer.alternative:
+            other = answer.alternative
+            print(f"The next best sentence, from {other.title} ({other.source}, characters {other.start}-{other.end}):")
+            print(f"    “{flowed(other.quote)}”")
     if answer.abstained and answer.passages:
         closest = answer.passages[0]
         print(f"\nClosest passage, from {closest.title} ({closest.source}):\n    {' '.join(closest.text.split())[:400]}")
@@ -168,6 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="+")
     ask.add_argument("-k", type=int, default=5, help="passages to retrieve (default 5)")
     ask.add_argument("--answerer", default="extractive", help="how to answer (default: extractive)")
+    ask.add_argument("--no-rerank", action="store_true", help="leave out the cross-encoder (the fused ranking, hand-set weights)")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
     ask.set_defaults(run=cmd_ask)
 

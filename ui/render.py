@@ -97,7 +97,7 @@ def answer_markdown(answer: Answer) -> str:
         body = marked_markdown(answer.text, [citation.marker for citation in answer.citations], flagged)
         if flagged:
             body += '\n\n<span class="answer-notice">Underlined sentences are not supported by the sources.</span>'
-        return body + ending
+        return body + uncertainty_markdown(answer) + ending
     lead, colon, rest = answer.text.partition(":")
     said = f"**{escape_markdown(lead)}.** {escape_markdown(rest.strip()[:1].upper() + rest.strip()[1:])}" if colon else escape_markdown(answer.text)
     if not answer.passages:
@@ -108,6 +108,19 @@ def answer_markdown(answer: Answer) -> str:
         f"{said}\n\nThe closest passage, from *{escape_markdown(closest.title)}*:\n\n"
         f"> {escape_markdown(snippet)}\n\nMore of what came closest is under **Sources**.{ending}"
     )
+
+
+def uncertainty_markdown(answer: Answer) -> str:
+    """For an answer the model is unsure of: a warning with its confidence, and the runner-up sentence to compare."""
+    if not getattr(answer, "uncertain", False):
+        return ""
+    confidence = f"{round(100 * (answer.confidence or 0))}%"
+    text = f'\n\n<span class="answer-uncertain">Uncertain: about {confidence} likely to answer the question. Check the quote.</span>'
+    other = answer.alternative
+    if other is not None:
+        snippet = _trim_right(" ".join(other.quote.split()), 300)
+        text += f"\n\nThe next best sentence, from *{escape_markdown(other.title)}*:\n\n> {escape_markdown(snippet)}"
+    return text
 
 
 # ---- source cards (HTML) ---------------------------------------------------------------------

@@ -66,6 +66,8 @@ footer {{ opacity: .7; }}
 .cite-marker:hover {{ background: {BLUE}; color: #fff; }}
 #chat .unsupported {{ text-decoration: underline wavy #d08a1f; text-underline-offset: 3px; }}
 #chat .answer-notice {{ color: {MUTED}; font-size: .85rem; }}
+#chat .answer-uncertain {{ display: inline-block; color: #7a4b00; background: #fdf3e1; border: 1px solid #efcf94;
+  border-radius: 6px; padding: 2px 8px; font-size: .85rem; }}
 #question textarea {{ font-size: 1rem; }}
 .pr-hint {{ color: {MUTED}; font-size: .8rem; padding: 2px 4px; }}
 

@@ -6,8 +6,8 @@ from collections.abc import Iterable
 
 import pytest
 
+from assistant.analysis import analyse
 from assistant.extractive import ExtractiveAnswerer, Weights
-from assistant.question import expected
 from knowledge.embedding import HashingEmbedder
 from knowledge.text import terms
 from knowledge.types import Document, Passage
@@ -71,11 +71,11 @@ def test_the_name_of_a_document_the_question_names_is_no_unknown_word() -> None:
         return 2, {word: 1 for word in words if word in known}
 
     question = "Under GPLv3, may you charge any price for each copy?"
-    plain = ExtractiveAnswerer(HashingEmbedder(), lambda p: GPL3, corpus_frequencies)
-    naming = ExtractiveAnswerer(HashingEmbedder(), lambda p: GPL3, corpus_frequencies, unnamed=lambda q: q.replace("GPLv3", "     "))
-    assert plain.unknown_share(question) > 0
-    assert naming.unknown_share(question) == 0
-    assert naming.unknown_share("Under GPLv3, may you charge a royalty?") > 0  # "royalty" is still unknown
+    unnamed = lambda q: q.replace("GPLv3", "     ")  # noqa: E731
+    assert analyse(question, question, corpus_frequencies).unknown > 0
+    assert analyse(question, question, corpus_frequencies, unnamed).unknown == 0
+    royalty = "Under GPLv3, may you charge a royalty?"
+    assert analyse(royalty, royalty, corpus_frequencies, unnamed).unknown > 0  # "royalty" is still unknown
 
 
 ARTISTIC = Document(
@@ -145,7 +145,7 @@ def test_a_sentence_about_the_previous_subject_does_not_answer_for_the_new_one()
     def scores(question: str, other_time: float) -> dict[str, float]:
         answerer = ExtractiveAnswerer(HashingEmbedder(), lambda p: PLANS, frequencies, Weights(other_time=other_time))
         candidates = answerer.candidates(passages)
-        return {c.text: c.score for c in answerer.score(question, expected(question), candidates, passages)}
+        return {c.text: c.score for c in answerer.score(analyse(question, question, frequencies), candidates, passages)}
 
     new, previous = (PLANS.text[: PLANS.text.index(" It")], PLANS.text[PLANS.text.index("It") :])
     about_new, about_old = "How long will the new plan run?", "How long did the previous plan run?"
