@@ -31,6 +31,7 @@ class Draft:
     notes: tuple[str, ...] = ()
     confidence: float | None = None  # calibrated probability that the answer is right (fitted answerers only)
     alternative: Quote | None = None  # the runner-up sentence, offered when the answer is uncertain
+    evidence: tuple[tuple[str, float], ...] = ()  # the best sentence's named features (fitted answerers only)
 
 
 class Answerer(ABC):

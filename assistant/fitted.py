@@ -50,10 +50,12 @@ class FittedModel:
     features: tuple[str, ...]
     weights: tuple[float, ...]
     intercept: float
-    calibration: tuple[float, float]  # (slope, offset): confidence = sigmoid(slope * logit + offset)
+    # confidence = sigmoid(slope * logit + offset + the weights below times the best sentence's features)
+    calibration: tuple[float, float]  # (slope, offset)
     bar: float  # answer when the confidence is at least this, else decline
     trained_on: tuple[str, ...] = ()
     notes: Mapping[str, object] = field(default_factory=dict)
+    calibrated_on: Mapping[str, float] = field(default_factory=dict)  # features of the best sentence, and their weights
 
     def __post_init__(self) -> None:
         if len(self.features) != len(self.weights):
@@ -65,10 +67,11 @@ class FittedModel:
         """The score of one candidate: the weighted sum of its features (missing ones count 0)."""
         return self.intercept + sum(w * values.get(name, 0.0) for name, w in zip(self.features, self.weights))
 
-    def confidence(self, best_logit: float) -> float:
-        """The calibrated probability that the best-scoring sentence answers the question."""
+    def confidence(self, best_logit: float, values: Mapping[str, float] | None = None) -> float:
+        """The calibrated probability that the best-scoring sentence (its logit, its features) answers the question."""
         slope, offset = self.calibration
-        return _sigmoid(slope * best_logit + offset)
+        extra = sum(w * (values or {}).get(name, 0.0) for name, w in self.calibrated_on.items())
+        return _sigmoid(slope * best_logit + offset + extra)
 
     def as_dict(self) -> dict[str, object]:
         data = asdict(self)
@@ -83,7 +86,7 @@ def _sigmoid(x: float) -> float:
 
 def model_from_dict(data: Mapping[str, object]) -> FittedModel:
     weights = dict(data["weights"])  # type: ignore[call-overload]
-    unknown = sorted(set(weights) - set(FEATURES))
+    unknown = sorted((set(weights) | set(dict(data.get("calibrated_on", {})))) - set(FEATURES))  # type: ignore[call-overload]
     if unknown:
         raise ConfigError(f"The answerer weights name unknown features {unknown}: refit with `python -m evals.fit`.")
     return FittedModel(
@@ -94,6 +97,7 @@ def model_from_dict(data: Mapping[str, object]) -> FittedModel:
         bar=float(data["bar"]),  # type: ignore[arg-type]
         trained_on=tuple(data.get("trained_on", ())),  # type: ignore[arg-type]
         notes=dict(data.get("notes", {})),  # type: ignore[call-overload]
+        calibrated_on={str(k): float(v) for k, v in dict(data.get("calibrated_on", {})).items()},  # type: ignore[call-overload]
     )
 
 

@@ -169,3 +169,15 @@ def test_library_table_escapes_titles_and_shows_when_added() -> None:
 @pytest.mark.parametrize("value, shown", [("", "—"), ("yesterday", "yesterday"), ("2024-03-04T10:00:00", "4 Mar 2024, 10:00")])
 def test_when_shows_odd_times_as_they_are(value: str, shown: str) -> None:
     assert render.when(value) == shown
+
+
+def test_an_uncertain_answer_is_marked_and_offers_the_runner_up() -> None:
+    quote = Citation(1, "memo", "Memo", "The plan runs to 2027.", 0, 22)
+    runner_up = Citation(0, "memo", "Memo", "The previous plan <ended> in 2022.", 23, 56)
+    unsure = Answer("Until when?", "The plan runs to 2027. [1]", (quote,), confidence=0.41, alternative=runner_up)
+    sure = Answer("Until when?", "The plan runs to 2027. [1]", (quote,), confidence=0.93)
+    markdown = render.answer_markdown(unsure)
+    assert unsure.uncertain and "Uncertain" in markdown and "41%" in markdown
+    assert "previous plan &lt;ended&gt; in 2022" in markdown and "<ended>" not in markdown  # quoted, escaped
+    assert not sure.uncertain and "Uncertain" not in render.answer_markdown(sure)
+    assert not Answer("x", "The sources do not say.", abstained=True, confidence=0.1).uncertain
