@@ -51,9 +51,11 @@ def test_ingest_twice_embeds_nothing_the_second_time(capsys: pytest.CaptureFixtu
     first = json.loads(out)
     assert code == 0 and first["added"] == 1 and first["embedded"] >= 1
     code, out, _ = run(capsys, "ingest", "--json", str(tmp_path / "note.txt"))
-    assert json.loads(out) == {"files": 1, "added": 0, "unchanged": 1, "removed": 0, "embedded": 0, "errors": []}
+    assert json.loads(out) == {
+        "files": 1, "added": 0, "unchanged": 1, "removed": 0, "embedded": 0, "errors": [], "duplicates": 0, "skipped": [], "notes": [],
+    }  # fmt: skip
     code, out, _ = run(capsys, "ingest", str(tmp_path / "note.txt"))
-    assert "0 chunk(s) embedded" in out
+    assert "1 file(s) read (0 added or updated, 1 unchanged" in out and "0 chunk(s) embedded" in out
 
 
 def test_sources_remove_and_ask(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -55,14 +55,19 @@ def test_pdf_upload_is_read_like_the_cli_does(library: Library, tmp_path: Path) 
     assert library.index.get_document("brief").page_starts[1] > 0
 
 
-def test_unsupported_and_unreadable_files_are_explained(library: Library, write_file: Callable[[str, str], Path]) -> None:
-    refused = library.add([write_file("notes.docx", "binary-ish")])
+def test_unsupported_and_unreadable_files_are_explained(library: Library, write_file: Callable[[str, str], Path], tmp_path: Path) -> None:
+    photo = tmp_path / "photo"
+    photo.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    refused = library.add([photo])
+    damaged = library.add([write_file("notes.docx", "not really a Word file")])
     empty = library.add([write_file("empty.txt", "   ")])
-    mixed = library.add([write_file("notes.docx", "x"), write_file("kayes-water.txt", WATER_REPORT)])
+    mixed = library.add([photo, write_file("kayes-water.txt", WATER_REPORT)])
 
-    assert not refused.ok and refused.message.startswith("notes.docx: unsupported file type")
+    assert not refused.ok and refused.message.startswith("Not added: photo: looks like a binary file, not text;")
+    assert not damaged.ok and damaged.message.startswith("Not added: notes.docx: the Word document is damaged")
     assert not empty.ok and empty.message.startswith("Not added: empty.txt: the file is empty")
-    assert mixed.ok and "Added" in mixed.message and "Not added: notes.docx" in mixed.message
+    assert mixed.ok and "Added" in mixed.message and "Not added: photo:" in mixed.message
+    assert sorted(p.name for p in library.uploads.iterdir()) == ["kayes-water.txt"]  # refused copies are not kept
     assert not library.add([]).ok and not library.add(None).ok
 
 
