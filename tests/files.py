@@ -72,3 +72,27 @@ def release_page() -> str:
         "<li><a href='/r2'>New Migrant Resource Centre Opens in Gao</a></li></ul></aside>"
         f"<footer><ul>{footer}</ul><p>© International Organization for Migration 2023</p></footer></body></html>"
     )
+
+
+def make_docx(paragraphs: list[str], title: str | None = None, headings: dict[int, str] | None = None,
+              table: list[list[str]] | None = None) -> bytes:  # fmt: skip
+    """A .docx made with python-docx: ``headings[i]`` (level 1) goes before paragraph ``i``, ``table`` after them all."""
+    import io
+
+    import docx
+
+    document = docx.Document()
+    if title is not None:
+        document.core_properties.title = title
+    for number, text in enumerate(paragraphs):
+        if headings and number in headings:
+            document.add_heading(headings[number], level=1)
+        document.add_paragraph(text)
+    if table:
+        grid = document.add_table(rows=len(table), cols=len(table[0]))
+        for row, cells in zip(grid.rows, table):
+            for cell, text in zip(row.cells, cells):
+                cell.text = text
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

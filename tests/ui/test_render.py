@@ -169,3 +169,16 @@ def test_library_table_escapes_titles_and_shows_when_added() -> None:
 @pytest.mark.parametrize("value, shown", [("", "—"), ("yesterday", "yesterday"), ("2024-03-04T10:00:00", "4 Mar 2024, 10:00")])
 def test_when_shows_odd_times_as_they_are(value: str, shown: str) -> None:
     assert render.when(value) == shown
+
+
+def test_a_web_page_card_shows_its_address_as_a_link() -> None:
+    text = "Intro. The plan was launched in Bamako. End."
+    answer, _ = answer_quoting(text, "The plan was launched in Bamako.")
+    page = Document("iom.int-news-plan", "Memo", text, "https://www.iom.int/news/plan?a=1&b=<2>")
+
+    html = render.sources_panel(answer, lambda _: page)
+    viewer = render.document_view(page)
+
+    assert '<a href="https://www.iom.int/news/plan?a=1&amp;b=&lt;2&gt;" target="_blank" rel="noopener noreferrer nofollow">' in html
+    assert parsed(html).tags <= ALLOWED_TAGS | {"a"} and "https://www.iom.int/news/plan" in viewer
+    assert "<a " not in render.sources_panel(answer, lambda _: document(text))  # a file: no link
