@@ -292,7 +292,8 @@ def serve(host: str = "127.0.0.1", port: int = 7860, share: bool = False) -> Non
     options = launch_options(host, port, share)
     if not is_loopback(host) and not options["auth"]:
         print(f"warning: serving on {host} without a login; set {AUTH_VARIABLE}=user:password to require one.", file=sys.stderr)
-    app = build_app(index, private_addresses=is_loopback(host)).queue(default_concurrency_limit=1)
+    # Served to others (another address, or a public share link): no fetching of this machine's neighbours.
+    app = build_app(index, private_addresses=is_loopback(host) and not share).queue(default_concurrency_limit=1)
     try:
         app.launch(prevent_thread_lock=True, **options)
     except OSError as error:  # Gradio's "Cannot find empty port", or an address this machine lacks
