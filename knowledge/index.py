@@ -279,7 +279,7 @@ class Index:
         self._documents.pop(document.source, None)
         chunks = chunk_document(document)
         if not chunks:
-            raise IngestError(f"{document.path}: has no sentences to index; check the file's content.")
+            raise IngestError(f"{document.path}: has no sentences to index; check the file's content.", "empty")
         old_ids = self.store.chunk_ids(document.source) if stored else set()
         new = [chunk for chunk in chunks if chunk.id not in old_ids]
         texts = [embedding_text(chunk) for chunk in new]

@@ -6,10 +6,12 @@ a table row with its cells joined by " | "). trafilatura finds the page's main c
 visible lines, those that are part of it are kept. When trafilatura finds no main content (a
 short page, a plain document saved as HTML), every visible line is kept.
 
-On trafilatura's own labelled pages (990 news and blog pages), the visible lines kept 98% of the
-article snippets and dropped 16% of the boilerplate ones; the main-content lines keep 91% and drop
-90%. On the bundled release rebuilt as its web page (tests/files.py), every article paragraph is
-kept and the site's menu, related links and footer are dropped.
+Measured on trafilatura's own labelled pages (990 news and blog pages, 2,951 snippets of article
+text and 2,966 of boilerplate; its benchmark, so it flatters trafilatura): all visible lines keep
+98% of the article snippets and drop 16% of the boilerplate ones; the lines kept here keep 92% and
+drop 91% (trafilatura's own text: 93% and 90%). On the bundled release rebuilt as its web page
+(``tests.files.release_page``), every article paragraph is kept and the site's menu, related
+links and footer are dropped.
 """
 
 from __future__ import annotations
