@@ -22,7 +22,19 @@ from typing import TYPE_CHECKING
 
 from knowledge.chunking import CHUNKER_VERSION
 from knowledge.errors import IngestError
-from knowledge.sources import READERS, Target, fetch, is_address, read, read_bytes, read_page, sha256_bytes, shown, skip, source_id
+from knowledge.sources import (
+    READERS,
+    Target,
+    fetch,
+    is_address,
+    read,
+    read_bytes,
+    read_page,
+    sha256_bytes,
+    shown,
+    skip,
+    source_id,
+)
 from knowledge.store import DocumentRecord
 from knowledge.types import Document, IngestReport, Note
 
@@ -38,7 +50,9 @@ class Intake:
     >>> Intake(index, report, progress=None).run([Path("notes/a.txt"), "https://example.org/news"])   # doctest: +SKIP
     """
 
-    def __init__(self, index: Index, report: IngestReport, progress: Progress | None, private_addresses: bool = True) -> None:
+    def __init__(
+        self, index: Index, report: IngestReport, progress: Progress | None, private_addresses: bool = True
+    ) -> None:
         self.index, self.report, self.progress = index, report, progress
         self.private_addresses = private_addresses
         self.listed = index.store.document_records()
@@ -90,12 +104,21 @@ class Intake:
             if not self._moved(holder):
                 self._same_text(location, holder)
                 return
-            self.report.notes.append(Note(location, f"same text as {holder.source}, whose file {holder.path} is gone: the document now points here."))
+            self.report.notes.append(
+                Note(
+                    location,
+                    f"same text as {holder.source}, whose file {holder.path} is gone: the document now points here.",
+                )
+            )
             self.listed = [replace(record, path=location) if record is holder else record for record in self.listed]
             self.by_path.pop(holder.path, None)
             existing = holder
         extracted = read_page(page) if page is not None else read(Path(location), data)
-        if page is not None and existing is not None and self._same_as_stored(existing, extracted.text, extracted.title):
+        if (
+            page is not None
+            and existing is not None
+            and self._same_as_stored(existing, extracted.text, extracted.title)
+        ):
             self._count_unchanged(existing)  # the page's bytes changed (dates, tokens), its text did not
             return
         source = existing.source if existing is not None else self._free_source_id(target, location)
@@ -104,7 +127,9 @@ class Intake:
         item = self.index._prepare(document, stored=existing is not None or not self.consistent)
         self.pending.append(item)
         self.waiting += len(item.texts)
-        record = DocumentRecord(source, document.title, location, sha, document.added, CHUNKER_VERSION, len(item.chunks))
+        record = DocumentRecord(
+            source, document.title, location, sha, document.added, CHUNKER_VERSION, len(item.chunks)
+        )
         self.by_path[location] = self.by_sha[sha] = record
         self.report.added += 1
         self.report.sources.append(source)
@@ -142,7 +167,9 @@ class Intake:
         """``location`` holds the text of ``holder``: one text, one document."""
         self.report.duplicates += 1
         self.report.sources.append(holder.source)
-        self.report.notes.append(Note(location, f"same text as {holder.source}; it stays one document, under that name."))
+        self.report.notes.append(
+            Note(location, f"same text as {holder.source}; it stays one document, under that name.")
+        )
 
     def _free_source_id(self, target: Target, location: str) -> str:
         base = candidate = source_id(target)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from knowledge.errors import IngestError
 from knowledge.sources.discovery import Target, discover, skip
-from knowledge.sources.files import MAX_BYTES, read_bytes, real_path, sha256_bytes, shown, slug, undecodable
+from knowledge.sources.files import MAX_BYTES, read_bytes, sha256_bytes, shown, slug, undecodable
 from knowledge.sources.files import source_id as file_source_id
 from knowledge.sources.markup import read_html
 from knowledge.sources.pdf import read_pdf
@@ -57,7 +57,9 @@ def _plain(path: Path, data: bytes, declared: str | None = None) -> tuple[str, s
     return clean(decoded.text), "", (), decoded.note
 
 
-def _html(path: Path, data: bytes, declared: str | None = None, address: str | None = None) -> tuple[str, str, tuple[int, ...], str]:
+def _html(
+    path: Path, data: bytes, declared: str | None = None, address: str | None = None
+) -> tuple[str, str, tuple[int, ...], str]:
     text, title, decoded = read_html(path, data, declared, address)
     return text, title, (), decoded.note
 
@@ -82,7 +84,9 @@ READERS: dict[str, Reader] = {
     ".docx": _docx,
 }
 SUPPORTED = tuple(READERS)  # the extensions whose reader is known by name; other files are read by content
-_HTML_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.IGNORECASE | re.DOTALL)
+_HTML_START = re.compile(
+    rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.IGNORECASE | re.DOTALL
+)
 
 
 def reader_for(path: Path, data: bytes) -> Reader:
@@ -106,21 +110,25 @@ def read(path: Path, data: bytes | None = None) -> Extracted:
     data = read_bytes(path, text_only=path.suffix.lower() not in READERS) if data is None else data
     text, title, pages, note = _checked(path, data, lambda: reader_for(path, data)(path, data))
     name = path.stem if path.suffix.lower() in READERS else path.name  # "notes.txt" is "notes", "LICENSE" is "LICENSE"
-    return _extracted(path, text, title or guess_title(text, name), pages, data, note)
+    return _extracted(text, title or guess_title(text, name), pages, data, note)
 
 
 def read_page(page: Page) -> Extracted:
     """What a fetched web page holds: its main text (HTML), or its text (a plain-text page)."""
     if page.suffix == ".html":
-        text, title, pages, note = _checked(page.address, page.data, lambda: _html(Path("page.html"), page.data, page.charset, page.final))
+        reading = lambda: _html(Path("page.html"), page.data, page.charset, page.final)  # noqa: E731
     else:
-        text, title, pages, note = _checked(page.address, page.data, lambda: _plain(Path("page.txt"), page.data, page.charset))
-    return _extracted(page.address, text, title or guess_title(text, page_source_id(page.address)), pages, page.data, note)
+        reading = lambda: _plain(Path("page.txt"), page.data, page.charset)  # noqa: E731
+    text, title, pages, note = _checked(page.address, page.data, reading, "the page")
+    return _extracted(text, title or guess_title(text, page_source_id(page.address)), pages, page.data, note)
 
 
-def _checked(where: Path | str, data: bytes, reading: Callable[[], tuple[str, str, tuple[int, ...], str]]) -> tuple[str, str, tuple[int, ...], str]:
+def _checked(
+    where: Path | str, data: bytes, reading: Callable[[], tuple[str, str, tuple[int, ...], str]], kind: str = "the file"
+) -> tuple[str, str, tuple[int, ...], str]:
+    """``reading()``, with the checks every reader shares: not empty, some text, not too much of it."""
     if not data.strip():
-        raise IngestError(f"{where}: the file is empty; add text to it or leave it out.", "empty")
+        raise IngestError(f"{where}: {kind} is empty; add text to it or leave it out.", "empty")
     try:
         text, title, pages, note = reading()
     except IngestError as error:  # a reader names its stand-in path for a page: say the address
@@ -136,7 +144,7 @@ def _checked(where: Path | str, data: bytes, reading: Callable[[], tuple[str, st
     return text, title, pages, note
 
 
-def _extracted(where: Path | str, text: str, title: str, pages: tuple[int, ...], data: bytes, note: str) -> Extracted:
+def _extracted(text: str, title: str, pages: tuple[int, ...], data: bytes, note: str) -> Extracted:
     return Extracted(text, re.sub(r"\s+", " ", title).strip()[:300], pages, sha256_bytes(data), (note,) if note else ())
 
 
@@ -162,7 +170,6 @@ __all__ = [
     "read",
     "read_bytes",
     "read_page",
-    "real_path",
     "sha256_bytes",
     "skip",
     "slug",

@@ -74,7 +74,9 @@ def _walk(root: Path, skipped: list[Skipped]) -> list[Path]:
                 continue
             seen.add((status.st_dev, status.st_ino))
             with os.scandir(folder) as listing:
-                entries = sorted((entry for entry in listing if not entry.name.startswith(".")), key=lambda entry: entry.name)
+                entries = sorted(
+                    (entry for entry in listing if not entry.name.startswith(".")), key=lambda entry: entry.name
+                )
         except OSError as error:
             skipped.append(skip(folder, _folder_error(folder, error)))
             continue
@@ -96,5 +98,8 @@ def _walk(root: Path, skipped: list[Skipped]) -> list[Path]:
 
 def _folder_error(folder: Path, error: OSError) -> IngestError:
     if isinstance(error, PermissionError):
-        return IngestError(f"{shown(folder)}: the folder cannot be read (permission denied); make it readable and ingest it again.", "unreadable")
+        return IngestError(
+            f"{shown(folder)}: the folder cannot be read (permission denied); make it readable and ingest it again.",
+            "unreadable",
+        )
     return path_error(folder, error)

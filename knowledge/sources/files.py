@@ -54,27 +54,18 @@ def undecodable(path: Path | str) -> bool:
     return False
 
 
-def real_path(path: Path) -> Path:
-    """``path`` with its links resolved, or an ``IngestError`` for a link that loops or points nowhere.
-
-    Unlike ``Path.resolve``, it never raises anything else (Python 3.11 raises ``RuntimeError``
-    on a symbolic-link loop).
-    """
-    try:
-        os.stat(path)
-    except OSError as error:
-        raise path_error(path, error) from None
-    return Path(os.path.realpath(path))
-
-
 def path_error(path: Path | str, error: OSError) -> IngestError:
     """One sentence for an ``OSError`` met while looking at or opening ``path``."""
     name = shown(path)
     if error.errno == errno.ELOOP:
-        return IngestError(f"{name}: is a symbolic link that loops back on itself; fix or remove the link.", "unreadable")
+        return IngestError(
+            f"{name}: is a symbolic link that loops back on itself; fix or remove the link.", "unreadable"
+        )
     if error.errno == errno.ENOENT and os.path.islink(path):
         target = shown(os.readlink(path))
-        return IngestError(f"{name}: is a symbolic link to {target}, which does not exist; fix or remove the link.", "not found")
+        return IngestError(
+            f"{name}: is a symbolic link to {target}, which does not exist; fix or remove the link.", "not found"
+        )
     if error.errno == errno.ENOENT:
         return IngestError(f"{name}: no such file or directory; check the path and try again.", "not found")
     if error.errno in (errno.EACCES, errno.EPERM):
@@ -91,7 +82,9 @@ def read_bytes(path: Path, text_only: bool = False) -> bytes:
     from knowledge.sources.plain import binary_reason  # a sibling module; imported here to keep this one first
 
     if undecodable(path):  # the store keeps paths as UTF-8 text
-        raise IngestError(f"{shown(path)}: the file's name is not valid UTF-8; rename the file and ingest it again.", "unreadable")
+        raise IngestError(
+            f"{shown(path)}: the file's name is not valid UTF-8; rename the file and ingest it again.", "unreadable"
+        )
     try:
         # O_NONBLOCK: a named pipe given a .txt name would otherwise block the open (and the ingest) forever.
         with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
@@ -99,19 +92,29 @@ def read_bytes(path: Path, text_only: bool = False) -> bytes:
             if stat.S_ISDIR(status.st_mode):
                 raise IngestError(f"{path}: is a directory where a file was expected.", "unreadable")
             if not stat.S_ISREG(status.st_mode):
-                raise IngestError(f"{path}: is not a regular file (a pipe, socket or device); only files can be ingested.", "unreadable")
+                raise IngestError(
+                    f"{path}: is not a regular file (a pipe, socket or device); only files can be ingested.",
+                    "unreadable",
+                )
             head = handle.read(SNIFF_BYTES)
             # A PDF or a .docx without its extension is recognised by the reader, from the whole file.
             if text_only and not head.startswith((b"%PDF-", b"PK\x03\x04")) and (reason := binary_reason(path, head)):
                 raise reason
             if status.st_size > MAX_BYTES:
-                raise IngestError(f"{path}: the file is larger than {MAX_BYTES // 2**20} MB; split it and ingest the parts.", "too large")
+                raise IngestError(
+                    f"{path}: the file is larger than {MAX_BYTES // 2**20} MB; split it and ingest the parts.",
+                    "too large",
+                )
             return head + handle.read()
     except PermissionError:
-        raise IngestError(f"{path}: permission denied; make the file readable and ingest it again.", "unreadable") from None
+        raise IngestError(
+            f"{path}: permission denied; make the file readable and ingest it again.", "unreadable"
+        ) from None
     except FileNotFoundError:
         if os.path.islink(path):
             raise path_error(path, FileNotFoundError(errno.ENOENT, "")) from None
-        raise IngestError(f"{path}: the file disappeared while it was being read; ingest it again.", "not found") from None
+        raise IngestError(
+            f"{path}: the file disappeared while it was being read; ingest it again.", "not found"
+        ) from None
     except OSError as error:
         raise path_error(path, error) from None

@@ -22,7 +22,19 @@ from typing import Any
 
 from knowledge.sources.plain import Decoded, clean, decode_text
 
-_INVISIBLE = ["script", "style", "noscript", "template", "head", "svg", "iframe", "object", "canvas", "button", "select"]
+_INVISIBLE = [
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "head",
+    "svg",
+    "iframe",
+    "object",
+    "canvas",
+    "button",
+    "select",
+]
 _BLOCKS = (
     "p div h1 h2 h3 h4 h5 h6 li tr br section article header footer nav ul ol table blockquote pre dd dt title "
     "figcaption main aside form fieldset legend address details summary"
@@ -30,7 +42,9 @@ _BLOCKS = (
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 
 
-def read_html(path: Path | str, data: bytes, declared: str | None = None, address: str | None = None) -> tuple[str, str, Decoded]:
+def read_html(
+    path: Path | str, data: bytes, declared: str | None = None, address: str | None = None
+) -> tuple[str, str, Decoded]:
     """``(text, title, decoded)`` of an HTML page: its main text, one block per line.
 
     ``declared`` is the charset the server named; ``address`` the page's URL (it helps find the main text).
@@ -71,7 +85,12 @@ def _title(soup: Any) -> str:
 
 def _hidden(tag: Any) -> bool:
     style = str(tag.get("style") or "").replace(" ", "").lower()
-    return tag.has_attr("hidden") or tag.get("aria-hidden") == "true" or "display:none" in style or "visibility:hidden" in style
+    return (
+        tag.has_attr("hidden")
+        or tag.get("aria-hidden") == "true"
+        or "display:none" in style
+        or "visibility:hidden" in style
+    )
 
 
 def _main_text(markup: str, address: str | None) -> str:

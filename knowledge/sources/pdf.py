@@ -24,15 +24,21 @@ def read_pdf(path: Path, data: bytes) -> tuple[str, str, tuple[int, ...]]:
         if reader.is_encrypted:
             try:
                 if not reader.decrypt(""):
-                    raise IngestError(f"{path}: the PDF is encrypted; save an unprotected copy and ingest that.", "unreadable")
+                    raise IngestError(
+                        f"{path}: the PDF is encrypted; save an unprotected copy and ingest that.", "unreadable"
+                    )
             except (NotImplementedError, PdfReadError):
-                raise IngestError(f"{path}: the PDF is encrypted; save an unprotected copy and ingest that.", "unreadable") from None
+                raise IngestError(
+                    f"{path}: the PDF is encrypted; save an unprotected copy and ingest that.", "unreadable"
+                ) from None
         pages = [clean(page.extract_text() or "").strip() for page in reader.pages]
         metadata_title = (reader.metadata.title if reader.metadata else None) or ""
     except IngestError:
         raise
     except Exception:  # pypdf raises many kinds of errors on damaged files
-        raise IngestError(f"{path}: the PDF is damaged or not a PDF; open and re-save it, then ingest it again.", "damaged") from None
+        raise IngestError(
+            f"{path}: the PDF is damaged or not a PDF; open and re-save it, then ingest it again.", "damaged"
+        ) from None
     starts, parts, offset = [], [], 0
     for page in pages:
         starts.append(offset)

@@ -33,7 +33,9 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f\ufffd]")  # not \t \n \r \f, nor ESC (colour codes in logs)
+_CONTROLS = re.compile(
+    r"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f\ufffd]"
+)  # not \t \n \r \f, nor ESC (colour codes in logs)
 _MAGIC = (  # formats that are not text, by their first bytes: (prefix, what to say)
     (b"PK\x03\x04", "a ZIP archive or an office file of a kind Pressroom does not read (it reads Word .docx)"),
     (b"\xd0\xcf\x11\xe0", "an old Office file (.doc, .xls or .ppt); save it as .docx or .pdf and ingest that"),
@@ -116,7 +118,11 @@ def _eight_bit(data: bytes) -> Decoded:
         except UnicodeDecodeError:
             pass
         else:
-            return Decoded(text, best.encoding, _guessed(best.encoding, ", ".join(best.languages[:2]) or "detected from its content"))
+            return Decoded(
+                text,
+                best.encoding,
+                _guessed(best.encoding, ", ".join(best.languages[:2]) or "detected from its content"),
+            )
     return Decoded(data.decode("cp1252", errors="replace"), "cp1252", _guessed("cp1252", "Western European"))
 
 
@@ -127,7 +133,9 @@ def _guessed(encoding: str, about: str) -> str:
 
 def _checked(path: Path, decoded: Decoded) -> Decoded:
     if _control_share(decoded.text) > CONTROL_SHARE and len(_CONTROLS.findall(decoded.text)) > 2:
-        raise IngestError(f"{path}: is not readable text (no text encoding fits it); save it as UTF-8 and ingest it again.", "binary")
+        raise IngestError(
+            f"{path}: is not readable text (no text encoding fits it); save it as UTF-8 and ingest it again.", "binary"
+        )
     return decoded
 
 

@@ -17,7 +17,9 @@ import re
 from knowledge.text import is_heading, is_noise, line_spans
 
 _WRAPPED_LINE = 40  # a line at least this long, not ending a sentence, runs on into the next one
-_CONTINUED = re.compile(r"[a-z][a-z'’-]*(?:[\s,;]|$)")  # a line that starts with a word in lower case (not "http://...")
+_CONTINUED = re.compile(
+    r"[a-z][a-z'’-]*(?:[\s,;]|$)"
+)  # a line that starts with a word in lower case (not "http://...")
 
 
 def guess_title(text: str, fallback: str) -> str:
@@ -62,7 +64,9 @@ def _fragment(lines: list[str], number: int) -> bool:
     before = lines[number - 1].rstrip() if number > 0 else ""
     if _CONTINUED.match(following) and not line.endswith((".", "!", "?", ":")):
         return True
-    return len(before.strip()) >= _WRAPPED_LINE and not before.endswith((".", "!", "?", ":", ";")) and line[:1].isalpha()
+    return (
+        len(before.strip()) >= _WRAPPED_LINE and not before.endswith((".", "!", "?", ":", ";")) and line[:1].isalpha()
+    )
 
 
 def _could_be_title(line: str) -> bool:

@@ -56,7 +56,10 @@ def normalise(address: str) -> str:
     except ValueError:
         raise IngestError(f"{address}: is not a valid web address; check it and try again.", "not found") from None
     if parts.scheme.lower() not in ("http", "https"):
-        raise IngestError(f"{address}: only http:// and https:// addresses can be fetched; download the file and ingest it.", "unsupported format")
+        raise IngestError(
+            f"{address}: only http:// and https:// addresses can be fetched; download the file and ingest it.",
+            "unsupported format",
+        )
     if not parts.hostname:
         raise IngestError(f"{address}: the address has no host name; check it and try again.", "not found")
     host = parts.hostname.lower() + (f":{port}" if port else "")
@@ -72,7 +75,7 @@ def page_source_id(address: str) -> str:
     path = re.sub(r"(/index)?\.(html?|php|aspx?|jsp)$", "", parts.path.rstrip("/"))
     made = slug(" ".join(piece for piece in (host, path.replace("/", " "), parts.query) if piece))
     if len(made) > _MAX_ID:  # long addresses: a prefix, and a hash that keeps two of them apart
-        made = f"{made[:_MAX_ID - 9].rstrip('-.')}-{hashlib.sha256(address.encode()).hexdigest()[:8]}"
+        made = f"{made[: _MAX_ID - 9].rstrip('-.')}-{hashlib.sha256(address.encode()).hexdigest()[:8]}"
     return made
 
 
@@ -98,13 +101,24 @@ def fetch(address: str, allow_private: bool = True) -> Page:
     except IngestError:
         raise
     except httpx.TimeoutException:
-        raise IngestError(f"{address}: the server did not answer within {TIMEOUT:.0f} seconds; try again later.", "unreadable") from None
+        raise IngestError(
+            f"{address}: the server did not answer within {TIMEOUT:.0f} seconds; try again later.", "unreadable"
+        ) from None
     except (httpx.ConnectError, httpx.NetworkError, OSError) as error:
         host = urlsplit(url).hostname
-        raise IngestError(f"{address}: cannot reach {host} ({_reason(error)}); check the address and your network connection.", "unreadable") from None
+        raise IngestError(
+            f"{address}: cannot reach {host} ({_reason(error)}); check the address and your network connection.",
+            "unreadable",
+        ) from None
     except httpx.HTTPError as error:
-        raise IngestError(f"{address}: the page could not be fetched ({type(error).__name__}); check the address and try again.", "unreadable") from None
-    raise IngestError(f"{address}: more than {MAX_REDIRECTS} redirects; open it in a browser and ingest the address it ends at.", "unreadable")
+        raise IngestError(
+            f"{address}: the page could not be fetched ({type(error).__name__}); check the address and try again.",
+            "unreadable",
+        ) from None
+    raise IngestError(
+        f"{address}: more than {MAX_REDIRECTS} redirects; open it in a browser and ingest the address it ends at.",
+        "unreadable",
+    )
 
 
 def _page(address: str, url: str, response: object) -> Page:
@@ -113,9 +127,14 @@ def _page(address: str, url: str, response: object) -> Page:
     if status in (404, 410):
         raise IngestError(f"{address}: the page was not found (HTTP {status}); check the address.", "not found")
     if status in (401, 403):
-        raise IngestError(f"{address}: the server refused access (HTTP {status}); save the page from your browser and ingest the file.", "unreadable")
+        raise IngestError(
+            f"{address}: the server refused access (HTTP {status}); save the page from your browser and ingest the file.",
+            "unreadable",
+        )
     if status >= 400:
-        raise IngestError(f"{address}: the server answered with an error (HTTP {status}); try again later.", "unreadable")
+        raise IngestError(
+            f"{address}: the server answered with an error (HTTP {status}); try again later.", "unreadable"
+        )
     headers = response.headers  # type: ignore[attr-defined]
     media, _, options = str(headers.get("content-type", "text/html")).partition(";")
     suffix = PAGE_TYPES.get(media.strip().lower())
@@ -138,7 +157,8 @@ def _page(address: str, url: str, response: object) -> Page:
 
 def _too_large(address: str) -> IngestError:
     return IngestError(
-        f"{address}: the page is larger than {MAX_PAGE_BYTES // 2**20} MB; save the part you need as a file and ingest that.", "too large"
+        f"{address}: the page is larger than {MAX_PAGE_BYTES // 2**20} MB; save the part you need as a file and ingest that.",
+        "too large",
     )
 
 
@@ -148,7 +168,9 @@ def _check_public(address: str, url: str) -> None:
     try:
         found = socket.getaddrinfo(parts.hostname, parts.port or 80, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError):
-        raise IngestError(f"{address}: cannot find the host {parts.hostname}; check the address.", "not found") from None
+        raise IngestError(
+            f"{address}: cannot find the host {parts.hostname}; check the address.", "not found"
+        ) from None
     for *_, sockaddr in found:
         ip = ipaddress.ip_address(str(sockaddr[0]).split("%")[0])
         if not ip.is_global:

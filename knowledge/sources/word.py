@@ -42,7 +42,8 @@ def read_docx(path: Path, data: bytes) -> tuple[str, str]:
         raise
     except Exception:  # python-docx and lxml raise many kinds of errors on damaged files
         raise IngestError(
-            f"{path}: the Word document is damaged or not a .docx file; open and re-save it, then ingest it again.", "damaged"
+            f"{path}: the Word document is damaged or not a .docx file; open and re-save it, then ingest it again.",
+            "damaged",
         ) from None
     return "\n".join(lines).strip("\n"), title
 
@@ -55,7 +56,10 @@ def _check_size(path: Path, data: bytes) -> None:
     except (zipfile.BadZipFile, OSError, ValueError):
         return  # python-docx says it is damaged
     if unpacked > MAX_XML_BYTES:
-        raise IngestError(f"{path}: the Word document unpacks to more than {MAX_XML_BYTES // 2**20} MB; split it and ingest the parts.", "too large")
+        raise IngestError(
+            f"{path}: the Word document unpacks to more than {MAX_XML_BYTES // 2**20} MB; split it and ingest the parts.",
+            "too large",
+        )
 
 
 def _lines(document: Any) -> tuple[list[str], str]:

@@ -24,7 +24,10 @@ def test_the_same_text_under_two_names_is_one_document(fake_index: Index, tmp_pa
     report = fake_index.ingest([tmp_path / "a"])
 
     # Files are read in name order: LICENSE first, so its name is the document's.
-    note = {"path": str(tmp_path / "a" / "apache-2.0.txt"), "note": "same text as license; it stays one document, under that name."}
+    note = {
+        "path": str(tmp_path / "a" / "apache-2.0.txt"),
+        "note": "same text as license; it stays one document, under that name.",
+    }
     assert (report.added, report.duplicates, report.read) == (1, 1, 2)
     assert sources(fake_index) == ["iom-mali-trafficking-2023", "license"]
     assert report.as_dict()["notes"] == [note]

@@ -29,7 +29,9 @@ def test_a_link_loop_in_a_folder_is_one_skipped_entry_and_the_rest_is_read(fake_
 
     assert report.added == 1 and "good1" in report.sources
     assert [(s.path, s.reason) for s in report.skipped] == [(str(folder / "loop.txt"), "unreadable")]
-    assert report.errors == [f"{folder / 'loop.txt'}: is a symbolic link that loops back on itself; fix or remove the link."]
+    assert report.errors == [
+        f"{folder / 'loop.txt'}: is a symbolic link that loops back on itself; fix or remove the link."
+    ]
 
 
 def test_a_link_loop_named_directly_says_so(tmp_path: Path) -> None:
@@ -87,7 +89,10 @@ def test_hidden_files_and_folders_are_not_read_and_an_empty_folder_is_said(tmp_p
 
     assert found == [tmp_path / "docs" / "LICENSE"]
     assert [(s.reason, s.message) for s in skipped] == [
-        ("empty", f"{tmp_path / 'empty'}: the folder holds no files to read (hidden files are not read); add documents to it or name other paths.")
+        (
+            "empty",
+            f"{tmp_path / 'empty'}: the folder holds no files to read (hidden files are not read); add documents to it or name other paths.",
+        )
     ]
 
 

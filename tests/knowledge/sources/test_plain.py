@@ -23,7 +23,9 @@ def write(path: Path, data: bytes) -> Path:
     return path
 
 
-@pytest.mark.parametrize("name", ["LICENSE", "README", "COPYING", "notes.log", "release.text", "report.2024", "data.csv"])
+@pytest.mark.parametrize(
+    "name", ["LICENSE", "README", "COPYING", "notes.log", "release.text", "report.2024", "data.csv"]
+)
 def test_a_text_file_of_any_name_is_read_as_text(tmp_path: Path, name: str) -> None:
     extracted = read(write(tmp_path / name, b"Harvest Notes\n\nThe harvest council met in Segou on 3 June 2021.\n"))
     assert extracted.text.startswith("Harvest Notes") and extracted.title == "Harvest Notes" and extracted.notes == ()
@@ -39,13 +41,17 @@ def test_a_text_file_of_any_name_is_read_as_text(tmp_path: Path, name: str) -> N
         ("letter.rtf", b"{\\rtf1\\ansi Dear committee}", "unsupported format", "Rich Text"),
     ],
 )
-def test_binary_files_of_any_name_are_refused_in_one_line(tmp_path: Path, name: str, data: bytes, reason: str, says: str) -> None:
+def test_binary_files_of_any_name_are_refused_in_one_line(
+    tmp_path: Path, name: str, data: bytes, reason: str, says: str
+) -> None:
     with pytest.raises(IngestError, match=says) as raised:
         read(write(tmp_path / name, data))
     assert raised.value.reason == reason and "\n" not in str(raised.value) and str(raised.value).endswith(".")
 
 
-def test_a_large_binary_file_without_extension_is_called_binary_before_it_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_large_binary_file_without_extension_is_called_binary_before_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     files = importlib.import_module("knowledge.sources.files")  # knowledge.sources is also a function's name
     monkeypatch.setattr(files, "MAX_BYTES", 1000)
     with pytest.raises(IngestError, match="binary") as raised:
@@ -67,14 +73,18 @@ def test_invalid_utf8_is_read_and_the_encoding_assumed_is_said(tmp_path: Path) -
     """Issue 20: bytes that are not UTF-8 were read silently as Windows-1252."""
     extracted = read(write(tmp_path / "bulletin.txt", FRENCH.encode("cp1252")))
     assert extracted.text == FRENCH
-    assert extracted.notes == ("not UTF-8: read as Windows-1252 (Western European); if letters look wrong, save it as UTF-8 and ingest it again.",)
+    assert extracted.notes == (
+        "not UTF-8: read as Windows-1252 (Western European); if letters look wrong, save it as UTF-8 and ingest it again.",
+    )
 
 
 def test_utf8_with_a_few_stray_bytes_keeps_its_letters_and_says_what_was_replaced(tmp_path: Path) -> None:
     data = (FRENCH * 3).encode() + b"Stray \xff byte.\n"
     extracted = read(write(tmp_path / "mixed.txt", data))
     assert "réuni à Kayes" in extracted.text and "Stray \ufffd byte." in extracted.text
-    assert extracted.notes == ("1 byte is not valid UTF-8 and was replaced with �; save it as UTF-8 and ingest it again to keep them.",)
+    assert extracted.notes == (
+        "1 byte is not valid UTF-8 and was replaced with �; save it as UTF-8 and ingest it again to keep them.",
+    )
 
 
 def test_another_script_is_recognised(tmp_path: Path) -> None:

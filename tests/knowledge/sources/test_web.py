@@ -5,7 +5,6 @@ from __future__ import annotations
 import doctest
 import importlib
 import json
-from pathlib import Path
 
 import pytest
 
@@ -35,7 +34,11 @@ def test_a_page_by_address_is_answerable_and_keeps_the_article_not_the_menu(fake
     assert document.path == f"{base}/news/mali-plan.html"
     assert document.title.startswith("Mali Launches a National Action Plan to Combat Trafficking in Persons")
     assert "KASSOGUE, chaired the official launch ceremony" in document.text
-    assert "Who we are" not in document.text and "Privacy policy" not in document.text and "Related news" not in document.text
+    assert (
+        "Who we are" not in document.text
+        and "Privacy policy" not in document.text
+        and "Related news" not in document.text
+    )
     passages = fake_index.search("Who chaired the official launch ceremony?", k=8)
     mine = [p for p in passages if p.source == document.source]
     assert mine and all(document.text[p.start : p.end] == p.text for p in mine)
@@ -48,9 +51,17 @@ def test_ingesting_the_address_again_updates_the_document_when_the_page_changed(
         fake_index.ingest([address])
         assert fake_index.ingest([address]).unchanged == 1
         page = release_page()
-        routes["/news/mali-plan.html"] = (200, HTML, page.replace("window.dataLayer = []", "window.dataLayer = [7]").encode())
+        routes["/news/mali-plan.html"] = (
+            200,
+            HTML,
+            page.replace("window.dataLayer = []", "window.dataLayer = [7]").encode(),
+        )
         assert fake_index.ingest([address]).unchanged == 1, "a change outside the text is no change"
-        routes["/news/mali-plan.html"] = (200, HTML, page.replace("Thursday 19 October 2023", "Friday 20 October 2023").encode())
+        routes["/news/mali-plan.html"] = (
+            200,
+            HTML,
+            page.replace("Thursday 19 October 2023", "Friday 20 October 2023").encode(),
+        )
         report = fake_index.ingest([address])
 
     assert (report.added, report.sources) == (1, ["127.0.0.1-news-mali-plan"])
@@ -72,7 +83,11 @@ def test_redirects_are_followed_and_the_address_asked_is_kept(fake_index: Index)
         ((404, HTML, b"<h1>Not found</h1>"), "not found", "the page was not found (HTTP 404); check the address."),
         ((503, HTML, b"busy"), "unreadable", "the server answered with an error (HTTP 503); try again later."),
         ((403, HTML, b"no"), "unreadable", "the server refused access (HTTP 403)"),
-        ((200, "image/png", b"\x89PNG\r\n"), "unsupported format", "is not a web page but image/png; download it and ingest the file instead."),
+        (
+            (200, "image/png", b"\x89PNG\r\n"),
+            "unsupported format",
+            "is not a web page but image/png; download it and ingest the file instead.",
+        ),
         ((200, HTML, b"<html><body><script>x()</script></body></html>"), "empty", "has no readable text"),
         ((200, HTML, bytes(range(256)) * 8), "binary", "looks like a binary file"),
     ],
@@ -95,7 +110,9 @@ def test_an_unreachable_host_is_one_line(fake_index: Index) -> None:
 
     report = fake_index.ingest([address])
 
-    assert report.errors == [f"{address}: cannot reach 127.0.0.1 (connection refused); check the address and your network connection."]
+    assert report.errors == [
+        f"{address}: cannot reach 127.0.0.1 (connection refused); check the address and your network connection."
+    ]
 
 
 @pytest.mark.parametrize("unsized", [False, True], ids=["announced size", "streamed"])
@@ -111,7 +128,9 @@ def test_a_slow_server_is_one_line(fake_index: Index, monkeypatch: pytest.Monkey
     monkeypatch.setattr(web, "TIMEOUT", 0.3)
     with serve_pages(release_routes(), delay=1.0) as base:
         report = fake_index.ingest([f"{base}/news/mali-plan.html"])
-    assert report.errors == [f"{base}/news/mali-plan.html: the server did not answer within 0 seconds; try again later."]
+    assert report.errors == [
+        f"{base}/news/mali-plan.html: the server did not answer within 0 seconds; try again later."
+    ]
 
 
 def test_too_many_redirects_and_bad_addresses(fake_index: Index) -> None:
@@ -134,7 +153,9 @@ def test_the_charset_the_server_names_is_used(fake_index: Index) -> None:
     assert report.notes == [] and "réuni à Kayes le 3 août" in fake_index.get_document("127.0.0.1-fr").text
 
 
-def test_the_cli_ingests_an_address_and_says_why_it_cannot(use_fake_model: None, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_cli_ingests_an_address_and_says_why_it_cannot(
+    use_fake_model: None, capsys: pytest.CaptureFixture[str]
+) -> None:
     from ui.cli import main
 
     with serve_pages(release_routes()) as base:

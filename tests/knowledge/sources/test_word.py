@@ -23,7 +23,11 @@ TABLE = [["Year", "Victims assisted", "Region"], ["2022", "312", "Kayes"], ["202
 
 def release_docx(tmp_path: Path, **options: object) -> Path:
     path = tmp_path / "release.docx"
-    path.write_bytes(make_docx(PARAGRAPHS, headings={0: "Mali Launches a National Action Plan", 2: "Contacts"}, table=TABLE, **options))  # type: ignore[arg-type]
+    path.write_bytes(
+        make_docx(
+            PARAGRAPHS, headings={0: "Mali Launches a National Action Plan", 2: "Contacts"}, table=TABLE, **options
+        )
+    )  # type: ignore[arg-type]
     return path
 
 
@@ -75,7 +79,9 @@ def test_a_bad_docx_is_one_clear_line_and_leaves_the_index_unchanged(
     assert (fake_index.store.chunk_count(), [s.source for s in fake_index.sources()]) == before
 
 
-def test_a_docx_that_unpacks_to_too_much_is_refused_before_parsing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_docx_that_unpacks_to_too_much_is_refused_before_parsing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(importlib.import_module("knowledge.sources.word"), "MAX_XML_BYTES", 1000)
     with pytest.raises(IngestError, match="unpacks to more than") as raised:
         read(release_docx(tmp_path))
