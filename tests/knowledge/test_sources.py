@@ -104,6 +104,15 @@ def test_source_ids_are_safe_names() -> None:
             "   GNU GENERAL PUBLIC LICENSE\n      Version 3, 29 June 2007\n\n Copyright",
             "GNU GENERAL PUBLIC LICENSE, Version 3, 29 June 2007",
         ),
+        # A capitalised line of a wrapped paragraph is not a title (GPL-1 was titled by this line).
+        (
+            "\n    GNU GENERAL PUBLIC LICENSE\n     Version 1, February 1989\n\n  The license agreements of most software companies\n"
+            "try to keep users at the mercy of those companies.  By contrast, our General Public\n"
+            "License is intended to guarantee your freedom to share and change free software.  The\n"
+            "General Public License applies to the Free Software Foundation's\nsoftware and to any other program.\n",
+            "GNU GENERAL PUBLIC LICENSE, Version 1, February 1989",
+        ),
+        ("The committee met on Monday and agreed that\nthe budget would be cut by half this year.\n", "notes"),
         # No line reads as a title: the first line, if short, else the file name.
         ("Copyright (c) The Regents of California.\nAll rights reserved.\n", "Copyright (c) The Regents of California."),
         ("x" * 200 + "\n", "notes"),
