@@ -92,6 +92,9 @@ BAD_FILES: dict[str, bytes] = {
     "corrupt.pdf": b"%PDF-1.7\n1 0 obj broken",
     "locked.pdf": encrypt_pdf(make_pdf(["secret text"])),
     "slides.pptx": b"PK\x03\x04",
+    "corrupt.docx": b"PK\x03\x04 not a Word document",
+    "old.docx": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100),
+    "photo": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)),
 }
 
 
