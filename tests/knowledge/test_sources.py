@@ -120,3 +120,12 @@ def test_source_ids_are_safe_names() -> None:
 )
 def test_the_title_is_the_headline_or_the_first_line_that_reads_as_one(text: str, title: str) -> None:
     assert guess_title(text, "notes") == title
+
+
+@pytest.mark.parametrize("name", ["files", "discovery", "titles"])
+def test_the_examples_in_the_readers_docstrings_hold(name: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(f"knowledge.sources.{name}"))
+    assert result.attempted > 0 and result.failed == 0
