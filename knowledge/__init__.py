@@ -29,10 +29,14 @@ from knowledge.types import Chunk, Document, IngestReport, Passage, SourceInfo
 
 
 def ingest(paths: Iterable[str | Path] | str | Path, progress: Progress | None = None) -> IngestReport:
-    """Index files and folders (.txt, .md, .html, .pdf) into the index under ``PRESSROOM_HOME``.
+    """Index files, folders and web pages into the index under ``PRESSROOM_HOME``.
 
-    >>> ingest(["reports/"]).as_dict()                             # doctest: +SKIP
-    {'files': 3, 'added': 3, 'unchanged': 0, 'removed': 0, 'embedded': 41, 'errors': []}
+    Any text file is read, whatever its name, and Markdown, HTML, PDF and Word (.docx) files;
+    ``https://...`` addresses are fetched. What cannot be read is in the report's ``skipped``.
+
+    >>> ingest(["reports/", "https://example.org/news/plan"]).as_dict()   # doctest: +SKIP
+    {'files': 4, 'added': 3, 'unchanged': 0, 'removed': 0, 'embedded': 41, 'errors': [], 'duplicates': 1,
+     'skipped': [], 'notes': [{'path': '/home/me/reports/copy.txt', 'note': 'same text as memo; ...'}]}
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]

@@ -32,7 +32,7 @@ from typing import Any
 
 from knowledge.chunking import chunk_document
 from knowledge.errors import IngestError
-from knowledge.sources import MAX_BYTES, SUPPORTED
+from knowledge.sources import MAX_BYTES
 from knowledge.types import Document
 
 FORMAT = "pressroom-archive"
@@ -200,14 +200,13 @@ def _allowed_entry(info: zipfile.ZipInfo) -> bool:
 
 
 def upload_name(name: str) -> bool:
-    """A plain file name of a supported type: no folder, no ``..``, no leading dot, no control characters."""
+    """A plain file name (any type: the readers decide by content): no folder, no ``..``, no leading dot, no control characters."""
     return (
         0 < len(name) <= 255
         and "/" not in name
         and "\\" not in name
         and not name.startswith(".")
         and not any(ord(char) < 32 or char == "\x7f" for char in name)
-        and Path(name).suffix.lower() in SUPPORTED
         and Path(name).name == name
     )
 

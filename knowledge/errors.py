@@ -27,7 +27,19 @@ class ConfigError(PressroomError):
 
 
 class IngestError(PressroomError):
-    """A file or path could not be read or indexed."""
+    """A file, folder or web address could not be read or indexed.
+
+    ``reason`` says why in a word or two, for reports and scripts: one of ``REASONS``.
+
+    >>> IngestError("notes.bin: looks like a binary file, not text; ...", reason="binary").reason
+    'binary'
+    """
+
+    REASONS = ("not found", "unreadable", "binary", "too large", "unsupported format", "empty", "damaged")
+
+    def __init__(self, message: str, reason: str = "unreadable") -> None:
+        super().__init__(message)
+        self.reason = reason if reason in self.REASONS else "unreadable"
 
 
 class QuestionError(PressroomError):

@@ -17,7 +17,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
 from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
@@ -33,7 +32,7 @@ from knowledge.lexical import LexicalIndex
 from knowledge.naming import DocumentNames
 from knowledge.rerank import POOL
 from knowledge.rerank import rerank as rerank_passages
-from knowledge.sources import discover, read, read_bytes, sha256_bytes, source_id
+from knowledge.sources import Target, discover
 from knowledge.store import ChromaStore, DocumentRecord, Span, collection_name, pack_sentences, unpack_sentences
 from knowledge.text import terms
 from knowledge.types import Chunk, Document, IngestReport, Passage, SourceInfo
@@ -42,7 +41,6 @@ BUNDLED = "iom-mali-trafficking-2023.txt"
 MAX_QUESTION_CHARS = 2000
 MAX_K = 50
 RRF_K = 60
-EMBED_BATCH = 256  # chunks of several documents are embedded together, sorted by length
 MODEL_BATCH = 8  # texts per call of the model (see OneThreadEmbedder)
 PASSAGE_GROUP = 64  # passages per call of the model thread when the model encodes their sentences apart
 REFRESH_LIMIT = 64  # more changed documents than this: rebuild the lexical index by chunk ids
@@ -251,77 +249,37 @@ class Index:
 
     # ---- writing ------------------------------------------------------------------------
 
-    def ingest(self, paths: Iterable[str | Path], progress: Progress | None = None) -> IngestReport:
-        """Index files and directories; unchanged files cost nothing, changed ones replace their chunks.
+    def ingest(self, paths: Iterable[str | Path], progress: Progress | None = None, private_addresses: bool = True) -> IngestReport:
+        """Index files, folders and web pages (``https://...``); unchanged ones cost nothing, changed
+        ones replace their chunks, and a text already indexed under another name is not stored twice.
 
-        Files that cannot be read are reported in ``errors`` (one sentence each) and leave the
-        index as it was; the others are indexed. Documents ingested earlier from a directory that
-        no longer holds them are removed.
+        What cannot be read is reported in ``skipped`` (with its reason) and ``errors`` (one
+        sentence each) and leaves the index as it was; the rest is indexed. Documents ingested
+        earlier from a folder that no longer holds them are removed. ``private_addresses=False``
+        refuses web addresses on this machine or the local network (for a chat served to others).
         """
         paths = list(paths)
         if not paths:
-            raise IngestError("No path given: name the files or folders to ingest.")
+            raise IngestError("No path given: name the files, folders or web addresses to ingest.")
         self.ensure_default()
         report = IngestReport()
-        files, report.errors = discover(paths)
+        targets, skipped = discover(paths)
+        for entry in skipped:
+            report.skip(entry)
         with self._writing():
-            listed = self._ingest_paths(files, report, progress)
-            report.removed = self._remove_vanished(paths, listed)
+            listed = self._ingest_paths(targets, report, progress, private_addresses)
+            report.removed += self._remove_vanished(paths, listed)
             if report.added or report.removed:
                 self._changed()
         return report
 
-    def _ingest_paths(self, files: Sequence[Path], report: IngestReport, progress: Progress | None) -> list[DocumentRecord]:
-        """Ingest ``files``; returns the documents the store listed before (one call, used again by the caller)."""
-        listed = self.store.document_records()
-        records = {record.path: record for record in listed}
-        taken = {record.source: record.path for record in records.values()}
-        # When the store holds exactly the chunks its documents list (the usual case), an unchanged
-        # file is known by its hash alone, and a new document has no chunks to replace.
-        consistent = sum(record.chunks for record in listed) == self.store.chunk_count()
-        pending: list[_Pending] = []
-        waiting = 0
-        for number, path in enumerate(files, 1):
-            if progress:
-                progress("read", number, len(files))
-            report.files += 1
-            try:
-                data = read_bytes(path)  # checks size and file type; a named pipe would block path.read_bytes()
-                existing = records.get(str(path))
-                if existing and data is not None and existing.chunker == CHUNKER_VERSION and existing.chunks:
-                    if existing.sha256 == sha256_bytes(data) and (
-                        consistent or existing.chunks == len(self.store.chunk_ids(existing.source))
-                    ):
-                        report.unchanged += 1
-                        report.sources.append(existing.source)
-                        continue
-                text, title, pages, sha = read(path, data)
-                source = existing.source if existing else self._free_source_id(path, taken)
-                taken[source] = str(path)
-                document = Document(source, title, text, str(path), sha, pages, _now())
-                pending.append(self._prepare(document, stored=existing is not None or not consistent))
-                waiting += len(pending[-1].texts)
-                report.added += 1
-                report.sources.append(source)
-            except IngestError as error:
-                report.errors.append(str(error))
-                continue
-            except OSError as error:
-                report.errors.append(f"{path}: cannot be read ({error.strerror or error}); check the file and try again.")
-                continue
-            if waiting >= EMBED_BATCH:
-                report.embedded += self._embed_and_store(pending, progress)
-                pending, waiting = [], 0
-        report.embedded += self._embed_and_store(pending, progress)
-        return listed
+    def _ingest_paths(
+        self, targets: Sequence[Target], report: IngestReport, progress: Progress | None, private_addresses: bool = True
+    ) -> list[DocumentRecord]:
+        """Ingest ``targets`` (``knowledge.intake``); returns the documents the store listed before (one call, used again by the caller)."""
+        from knowledge.intake import Intake
 
-    @staticmethod
-    def _free_source_id(path: Path, taken: dict[str, str]) -> str:
-        base = candidate = source_id(path)
-        number = 2
-        while candidate in taken and taken[candidate] != str(path):
-            candidate, number = f"{base}-{number}", number + 1
-        return candidate
+        return Intake(self, report, progress, private_addresses).run(targets)
 
     def _store_document(self, document: Document, progress: Progress | None) -> int:
         """Write one document's chunks, embedding only those not already stored; returns how many were embedded."""
@@ -332,7 +290,7 @@ class Index:
         self._documents.pop(document.source, None)
         chunks = chunk_document(document)
         if not chunks:
-            raise IngestError(f"{document.path}: has no sentences to index; check the file's content.")
+            raise IngestError(f"{document.path}: has no sentences to index; check the file's content.", "empty")
         old_ids = self.store.chunk_ids(document.source) if stored else set()
         new = [chunk for chunk in chunks if chunk.id not in old_ids]
         texts = [embedding_text(chunk) for chunk in new]
@@ -390,11 +348,11 @@ class Index:
     def _remove_vanished(self, paths: Sequence[str | Path], records: Sequence[DocumentRecord]) -> int:
         """Remove the documents of ``records`` that came from one of the folders ``paths`` and are gone."""
         folders = tuple(
-            os.path.join(str(Path(p).expanduser().resolve()), "") for p in paths if Path(p).expanduser().is_dir()
+            os.path.join(os.path.realpath(Path(p).expanduser()), "") for p in paths if Path(p).expanduser().is_dir()
         )
         removed = 0
         for record in records if folders else ():
-            if record.path.startswith(folders) and not os.path.exists(record.path):
+            if record.path.startswith(folders) and _gone(record.path):
                 self._remove_source(record.source)
                 removed += 1
         return removed
@@ -646,8 +604,15 @@ def _passage(chunk: Chunk, score: float) -> Passage:
     )
 
 
-def _now() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+def _gone(path: str) -> bool:
+    """Whether the file at ``path`` no longer exists (a file in a folder that cannot be read is not gone)."""
+    try:
+        os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except OSError:
+        return False
+    return False
 
 
 _indexes: dict[Settings, Index] = {}

@@ -71,9 +71,33 @@ class SourceInfo:
     added: str
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A file, folder or address an ingest did not read: ``reason`` in a word or two
+    (``IngestError.REASONS``: "binary", "too large", "unreadable", "unsupported format"...), and
+    ``message``, one sentence that says what to do."""
+
+    path: str
+    reason: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something to know about a file that was read: "same text as apache-2.0", or the encoding assumed."""
+
+    path: str
+    note: str
+
+
 @dataclass
 class IngestReport:
-    """What one ingest run did; ``embedded`` counts chunks embedded by this run only."""
+    """What one ingest run did; ``embedded`` counts chunks embedded by this run only.
+
+    ``skipped`` has each file not read, with its reason; ``errors`` has the same files' messages
+    (kept for scripts written before ``skipped``). ``duplicates`` counts files whose text was
+    already indexed under another name (each with a note). ``notes`` are about files that were read.
+    """
 
     files: int = 0
     added: int = 0
@@ -82,6 +106,19 @@ class IngestReport:
     embedded: int = 0
     errors: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    duplicates: int = 0
+    notes: list[Note] = field(default_factory=list)
+
+    def skip(self, entry: Skipped) -> None:
+        """Record a file that was not read (in ``skipped``, and its message in ``errors``)."""
+        self.skipped.append(entry)
+        self.errors.append(entry.message)
+
+    @property
+    def read(self) -> int:
+        """Files read: added or updated, unchanged, or the same text as a document already indexed."""
+        return self.added + self.unchanged + self.duplicates
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -91,4 +128,7 @@ class IngestReport:
             "removed": self.removed,
             "embedded": self.embedded,
             "errors": list(self.errors),
+            "duplicates": self.duplicates,
+            "skipped": [{"path": s.path, "reason": s.reason, "message": s.message} for s in self.skipped],
+            "notes": [{"path": n.path, "note": n.note} for n in self.notes],
         }

@@ -47,3 +47,52 @@ def encrypt_pdf(data: bytes, password: str = "secret") -> bytes:
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+def release_page() -> str:
+    """The bundled release as the web page it was copied from: the site's menu (the lines the
+    copy starts with), the article, and a footer. A reconstruction: the original page is not kept."""
+    import html
+
+    from knowledge.index import bundled_path
+
+    lines = bundled_path().read_text(encoding="utf-8").splitlines()
+    headline = lines.index(next(line for line in lines if line.startswith("Mali Launches")))
+    menu = "".join(f"<li><a href='/{n}'>{html.escape(line)}</a></li>" for n, line in enumerate(lines[:headline]) if line.strip("- "))
+    article = "".join(f"<p>{html.escape(line)}</p>" for line in lines[headline + 1 :] if line != "***")
+    footer = "".join(f"<li><a href='/f{n}'>{item}</a></li>" for n, item in enumerate(
+        ["Contact us", "Careers", "Procurement", "Privacy policy", "Terms of use", "Follow IOM on social media"]))  # fmt: skip
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{html.escape(lines[headline])} | International Organization for Migration</title>"
+        "<script>window.dataLayer = [];</script><style>nav { display: flex }</style></head><body>"
+        f"<header><nav class='main-menu'><ul>{menu}</ul></nav></header>"
+        f"<main><article><h1>{html.escape(lines[headline])}</h1><div class='date'>19 October 2023</div>{article}</article></main>"
+        f"<aside><h2>Related news</h2><ul><li><a href='/r1'>IOM Supports Return of Stranded Migrants in Niger</a></li>"
+        "<li><a href='/r2'>New Migrant Resource Centre Opens in Gao</a></li></ul></aside>"
+        f"<footer><ul>{footer}</ul><p>© International Organization for Migration 2023</p></footer></body></html>"
+    )
+
+
+def make_docx(paragraphs: list[str], title: str | None = None, headings: dict[int, str] | None = None,
+              table: list[list[str]] | None = None) -> bytes:  # fmt: skip
+    """A .docx made with python-docx: ``headings[i]`` (level 1) goes before paragraph ``i``, ``table`` after them all."""
+    import io
+
+    import docx
+
+    document = docx.Document()
+    if title is not None:
+        document.core_properties.title = title
+    for number, text in enumerate(paragraphs):
+        if headings and number in headings:
+            document.add_heading(headings[number], level=1)
+        document.add_paragraph(text)
+    if table:
+        grid = document.add_table(rows=len(table), cols=len(table[0]))
+        for row, cells in zip(grid.rows, table):
+            for cell, text in zip(row.cells, cells):
+                cell.text = text
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -43,7 +43,7 @@ ANSWERER_LABELS = {  # names a person understands; an answerer not listed here s
     "extractive": "Extractive: quotes the sentence that answers, word for word",
     "llm": "Language model: writes the answer, each sentence checked against its sources",
 }
-UPLOAD_TYPES = [".txt", ".md", ".markdown", ".html", ".htm", ".pdf"]
+UPLOAD_TYPES = None  # any file: the readers tell text from binary by content ("LICENSE", "notes.log")
 MAX_UPLOAD = "200mb"  # the same limit the readers enforce
 MAX_K_IN_UI = 20
 
@@ -64,13 +64,17 @@ def answerer_names() -> list[str]:
     return sorted(ANSWERERS)
 
 
-def build_app(index: Index | None = None, stream_delay: float | None = None) -> Any:
-    """The chat as a ``gr.Blocks`` app over ``index`` (default: the index under ``PRESSROOM_HOME``)."""
+def build_app(index: Index | None = None, stream_delay: float | None = None, private_addresses: bool = True) -> Any:
+    """The chat as a ``gr.Blocks`` app over ``index`` (default: the index under ``PRESSROOM_HOME``).
+
+    ``private_addresses=False`` keeps the Library from fetching pages on this machine or its network
+    (for a chat served to other machines).
+    """
     from knowledge import default_index
 
     index = index or default_index()
     conversation = Conversation(index) if stream_delay is None else Conversation(index, stream_delay=stream_delay)
-    library = Library(index)
+    library = Library(index, private_addresses=private_addresses)
     names = answerer_names()
 
     # ---- event handlers (each turns every failure into a message; none raises) -----------------
@@ -115,6 +119,10 @@ def build_app(index: Index | None = None, stream_delay: float | None = None) -> 
     def add_documents(files: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
         outcome = library.add(files, progress=progress_reporter(progress))
         return (outcome.html(), *refresh_library(), None)
+
+    def add_page(address: str, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
+        outcome = library.add_address(address, progress=progress_reporter(progress))
+        return (outcome.html(), *refresh_library(), "" if outcome.ok else address)
 
     def confirm_removal(source: str | None) -> tuple[Any, Any, str]:
         if not source:
@@ -189,13 +197,18 @@ def build_app(index: Index | None = None, stream_delay: float | None = None) -> 
                     with gr.Tab("Library", id="library"):
                         table = gr.HTML(elem_id="library", js_on_load=None)
                         upload = gr.File(
-                            label="Add documents (.txt, .md, .html, .pdf); a file with the same name replaces its earlier version",
+                            label="Add documents: text files of any name, Markdown, HTML, PDF, Word .docx; "
+                            "a file with the same name replaces its earlier version",
                             file_count="multiple",
                             file_types=UPLOAD_TYPES,
                             type="filepath",
                             height=130,
                             elem_id="upload",
                         )
+                        page = gr.Textbox(
+                            label="Add a web page", placeholder="https://…", submit_btn="Add page", lines=1, max_lines=1,
+                            elem_id="page-address", info="Its article text is kept, not its menus; adding it again updates it.",
+                        )  # fmt: skip
                         status = gr.HTML(elem_id="library-status", js_on_load=None)
                         with gr.Row(equal_height=False, elem_id="remove-row"):
                             doomed = gr.Dropdown(label="Remove a document", choices=[], value=None, scale=4, elem_id="remove-choice")
@@ -242,6 +255,10 @@ def build_app(index: Index | None = None, stream_delay: float | None = None) -> 
             add_documents, upload, [status, *library_outputs, upload],
             api_name="add_documents", api_visibility="undocumented",  # scripts and tests can upload too
         )  # fmt: skip
+        page.submit(
+            add_page, page, [status, *library_outputs, page],
+            api_name="add_page", api_visibility="undocumented",  # scripts and tests can add pages too
+        )  # fmt: skip
         remove.click(confirm_removal, doomed, [confirm_row, confirm_text, status], api_visibility="private")
         really.click(remove_document, doomed, [status, *library_outputs, confirm_row], api_visibility="private")
         cancel.click(lambda: gr.Row(visible=False), None, confirm_row, api_visibility="private")
@@ -284,7 +301,8 @@ def serve(host: str = "127.0.0.1", port: int = 7860, share: bool = False) -> Non
     options = launch_options(host, port, share)
     if not is_loopback(host) and not options["auth"]:
         print(f"warning: serving on {host} without a login; set {AUTH_VARIABLE}=user:password to require one.", file=sys.stderr)
-    app = build_app(index).queue(default_concurrency_limit=1)
+    # Served to others (another address, or a public share link): no fetching of this machine's neighbours.
+    app = build_app(index, private_addresses=is_loopback(host) and not share).queue(default_concurrency_limit=1)
     try:
         app.launch(prevent_thread_lock=True, **options)
     except OSError as error:  # Gradio's "Cannot find empty port", or an address this machine lacks

@@ -26,6 +26,22 @@ def one_line(message: str) -> str:
     return re.sub(r"[\x00-\x1f\x7f]", lambda match: repr(match.group())[1:-1], message)
 
 
+_PAIRS = {"“": "”", '"': '"', "«": "»", "‘": "’", "'": "'", "„": "“"}
+
+
+def quoted(text: str) -> str:
+    """``text`` between quote marks, unless it is already one quotation in its own marks.
+
+    >>> quoted("The plan was launched."), quoted("“We are ready,” said the minister."), quoted("“We are ready.”")
+    ('“The plan was launched.”', '““We are ready,” said the minister.”', '“We are ready.”')
+    """
+    closer = _PAIRS.get(text[:1])
+    body = text.rstrip(".,;:!? ")
+    if closer and len(body) > 1 and body.endswith(closer) and closer not in body[1:-1]:
+        return text
+    return f"“{text}”"
+
+
 def _print_json(data: Any) -> None:
     text = json.dumps(data, ensure_ascii=False, indent=2)
     # An argument or file name that is not UTF-8 reaches Python as lone surrogates: print them as JSON \u escapes.
@@ -43,12 +59,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         _print_json(report.as_dict())
     else:
         print(
-            f"{report.files} file(s) read: {report.added} added or updated, {report.unchanged} unchanged, "
+            f"{report.read} file(s) read ({report.added} added or updated, {report.unchanged} unchanged, "
+            f"{report.duplicates} already indexed under another name), {len(report.skipped)} skipped, "
             f"{report.removed} removed; {report.embedded} chunk(s) embedded."
         )
-        for error in report.errors:
-            print(f"skipped: {one_line(error)}", file=sys.stderr)
-    return 1 if report.errors and not (report.added or report.unchanged) else 0
+        for note in report.notes:
+            print(f"note: {one_line(note.path)}: {one_line(note.note)}")
+        for entry in report.skipped:
+            print(f"skipped: {one_line(entry.message)}", file=sys.stderr)
+    return 0 if report.read else 1  # each file not read has its line on stderr (or its entry in "skipped")
 
 
 class _ProgressBar:
@@ -91,15 +110,14 @@ def cmd_ask(args: argparse.Namespace) -> int:
     print(answer.text)
     for citation in answer.citations:
         page = f", page {citation.page}" if citation.page else ""
-        quote = flowed(citation.quote)
         print(f"\n[{citation.marker}] {citation.title} ({citation.source}{page}, characters {citation.start}-{citation.end})")
-        print(f"    “{quote}”")
+        print(f"    {quoted(flowed(citation.quote))}")
     if answer.uncertain:
         print(f"\nUncertain: about {round(100 * (answer.confidence or 0))}% likely to answer the question; check the quote.")
         if answer.alternative:
             other = answer.alternative
             print(f"The next best sentence, from {other.title} ({other.source}, characters {other.start}-{other.end}):")
-            print(f"    “{flowed(other.quote)}”")
+            print(f"    {quoted(flowed(other.quote))}")
     if answer.abstained and answer.passages:
         closest = answer.passages[0]
         print(f"\nClosest passage, from {closest.title} ({closest.source}):\n    {' '.join(closest.text.split())[:400]}")
@@ -165,8 +183,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--chroma-url", help="use a Chroma server, e.g. http://127.0.0.1:8000 ($PRESSROOM_CHROMA_URL)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    ingest = commands.add_parser("ingest", help="index files and folders (.txt, .md, .html, .pdf)")
-    ingest.add_argument("paths", nargs="+", metavar="PATH")
+    ingest = commands.add_parser(
+        "ingest", help="index files, folders and web pages (any text file, .md, .html, .pdf, .docx, https://...)"
+    )
+    ingest.add_argument("paths", nargs="+", metavar="PATH", help="a file, a folder (read recursively) or a web address")
     ingest.add_argument("--json", action="store_true", help="print the report as JSON")
     ingest.set_defaults(run=cmd_ingest)
 
@@ -191,7 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
     reset.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     reset.set_defaults(run=cmd_reset)
 
-    chat = commands.add_parser("chat", help="open the chat in your browser")
+    chat = commands.add_parser("chat", help="serve the chat and print its address, to open in your browser")
     chat.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     chat.add_argument("--port", type=int, default=7860)
     chat.add_argument("--share", action="store_true", help="also open a public Gradio share link (off by default)")

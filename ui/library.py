@@ -12,6 +12,7 @@ earlier version instead of adding a second copy.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections.abc import Callable, Sequence
@@ -19,12 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from knowledge.index import Index, Progress
-from knowledge.sources import SUPPORTED, sha256_bytes
-from knowledge.types import SourceInfo
+from knowledge.sources import is_address, sha256_bytes
+from knowledge.types import IngestReport, SourceInfo
 from ui import render
 from ui.failures import explain
 
 UPLOADS = "uploads"
+READABLE = "text files of any name, Markdown, HTML, PDF or Word .docx"
 STAGES = {"read": "Reading files", "embed": "Indexing passages"}
 
 
@@ -53,9 +55,11 @@ def safe_file_name(name: str) -> str:
 class Library:
     """Lists, adds and removes the documents of one ``index``."""
 
-    def __init__(self, index: Index) -> None:
+    def __init__(self, index: Index, private_addresses: bool = True) -> None:
+        """``private_addresses=False`` refuses web pages on this machine or its network (a chat served to others)."""
         self.index = index
         self.uploads = index.settings.home / UPLOADS
+        self.private_addresses = private_addresses
 
     def sources(self) -> list[SourceInfo]:
         return self.index.sources()
@@ -84,20 +88,46 @@ class Library:
         return f"{_count(len(listed), 'document')} · {_count(sum(item.chunks for item in listed), 'passage')}"
 
     def add(self, uploaded: Sequence[str | Path] | None, progress: Progress | None = None) -> Outcome:
-        """Copy the uploaded files into the uploads folder and ingest them; one message about the result."""
+        """Copy the uploaded files into the uploads folder and ingest them; one message about the result.
+
+        Any file may be uploaded: the readers decide by content whether it is text. A copy that was
+        not indexed (unreadable, or the same text as a document already there) is not kept, and
+        the earlier file of the same name, if its document is still indexed, is put back.
+        """
         files = [Path(str(path)) for path in (uploaded or []) if path]
         if not files:
-            return Outcome(False, "Choose one or more files to add (.txt, .md, .html or .pdf).")
+            return Outcome(False, f"Choose one or more files to add ({READABLE}).")
         home = self.index.settings.home
+        stored: dict[Path, Path | None] = {}
         try:
-            stored, refused = self._store_uploads(files)
-            if not stored:
-                return Outcome(False, " ".join(refused))
-            fresh = self._new_or_changed(stored)
-            report = self.index.ingest(stored, progress=progress)
-            changed = [item for item in self.sources() if item.path in fresh and item.source in report.sources]
+            stored = self._store_uploads(files)
+            fresh = self._new_or_changed(list(stored))
+            report = self.index.ingest(list(stored), progress=progress)
+            listed = self.sources()
+            self._keep_indexed_copies(stored, report, listed)
         except Exception as error:
+            for copy, earlier in stored.items():  # the index is as it was: so are the uploads
+                if earlier is not None and earlier.exists():
+                    os.replace(earlier, copy)
             return Outcome(False, explain(error, home, "adding the documents"))
+        return self._outcome(report, [item for item in listed if item.path in fresh and item.source in report.sources])
+
+    def add_address(self, address: str | None, progress: Progress | None = None) -> Outcome:
+        """Fetch the web page at ``address`` and ingest its main text; one message about the result."""
+        address = (address or "").strip()
+        if not address:
+            return Outcome(False, "Type the address of a web page (https://...) to add it.")
+        if not is_address(address):
+            return Outcome(False, f"{address}: is not a web address; type one that starts with https:// or http://.")
+        try:
+            report = self.index.ingest([address], progress=progress, private_addresses=self.private_addresses)
+            changed = [item for item in self.sources() if item.source in report.sources] if report.added else []
+        except Exception as error:
+            return Outcome(False, explain(error, self.index.settings.home, "adding the page"))
+        return self._outcome(report, changed)
+
+    def _outcome(self, report: IngestReport, changed: Sequence[SourceInfo]) -> Outcome:
+        """One message for an ingest of uploads or of a page: what was added, already there, or not read."""
         parts: list[str] = []
         if changed:
             passages = sum(item.chunks for item in changed)
@@ -105,24 +135,41 @@ class Library:
         if report.unchanged:
             parts.append(f"{report.unchanged} file{'s were' if report.unchanged != 1 else ' was'} already indexed, unchanged.")
         folders = {f"{self.uploads}/", f"{self.uploads.resolve()}/"}  # people know their files by name
-        problems = refused + [_without(error, folders) for error in report.errors]
-        if problems:
-            parts.append("Not added: " + " ".join(problems))
-        return Outcome(bool(report.added or report.unchanged), " ".join(parts))
+        parts += [_without(f"{note.path}: {note.note}", folders) for note in report.notes]
+        if report.skipped:
+            parts.append("Not added: " + " ".join(_without(entry.message, folders) for entry in report.skipped))
+        return Outcome(report.read > 0, " ".join(parts))
 
-    def _store_uploads(self, files: Sequence[Path]) -> tuple[list[Path], list[str]]:
+    def _store_uploads(self, files: Sequence[Path]) -> dict[Path, Path | None]:
+        """Copy each upload to the uploads folder; returns each copy with the earlier file it replaced, set aside."""
         self.uploads.mkdir(parents=True, exist_ok=True)
-        stored: list[Path] = []
-        refused: list[str] = []
+        stored: dict[Path, Path | None] = {}
         for file in files:
-            name = safe_file_name(file.name)
-            if Path(name).suffix.lower() not in SUPPORTED:
-                refused.append(f"{name}: unsupported file type; Pressroom reads {', '.join(SUPPORTED)}.")
-                continue
-            target = self.uploads / name
+            target = self.uploads / safe_file_name(file.name)
+            earlier = None
+            if target.exists() and target not in stored:
+                earlier = target.with_name(f".{target.name}.earlier")
+                os.replace(target, earlier)
             shutil.copyfile(file, target)
-            stored.append(target)
-        return stored, refused
+            stored[target] = stored.get(target) or earlier
+        return stored
+
+    def _keep_indexed_copies(self, stored: dict[Path, Path | None], report: IngestReport, listed: Sequence[SourceInfo]) -> None:
+        """Keep the copies that are indexed now; for the others, put back the earlier file if its
+        document is still indexed (the upload was refused), else remove them."""
+        indexed_now = {item.path for item in listed if item.source in report.sources}
+        indexed = {item.path for item in listed}
+        for copy, earlier in stored.items():
+            key = str(copy.resolve())
+            if key in indexed_now:
+                pass
+            elif earlier is not None and key in indexed:
+                os.replace(earlier, copy)
+                continue
+            else:
+                copy.unlink(missing_ok=True)
+            if earlier is not None:
+                earlier.unlink(missing_ok=True)
 
     def _new_or_changed(self, stored: Sequence[Path]) -> set[str]:
         """Paths (as the index records them) of the files whose content is not indexed yet."""

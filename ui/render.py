@@ -140,20 +140,31 @@ class Evidence:
     after: str
     page: int | None = None
     language: str = ""  # "en" or "fr": the source's language, shown on the card
+    address: str = ""  # the web page's address, for a document ingested from one
 
 
 def evidence_for(citation: Citation, passages: Sequence[Passage], document: Document | None) -> Evidence:
     """The citation's quote with the text around it, from its passage or else from the document."""
     text, offset = _context_source(citation, passages, document)
+    address = web_address(document)
     if text is None:
-        return Evidence(citation.marker, citation.source, citation.title, citation.start, citation.end, "", citation.quote, "", citation.page, citation.language)
+        return Evidence(
+            citation.marker, citation.source, citation.title, citation.start, citation.end, "", citation.quote, "",
+            citation.page, citation.language, address,
+        )  # fmt: skip
     local_start, local_end = citation.start - offset, citation.end - offset
     before = _trim_left(text[:local_start], CONTEXT_CHARS)
     after = _trim_right(text[local_end:], CONTEXT_CHARS)
     return Evidence(
         citation.marker, citation.source, citation.title, citation.start, citation.end,
-        before, text[local_start:local_end], after, citation.page, citation.language,
+        before, text[local_start:local_end], after, citation.page, citation.language, address,
     )  # fmt: skip
+
+
+def web_address(document: Document | None) -> str:
+    """The address of a document read from a web page ("" for a file): shown, and linked, on its cards."""
+    path = document.path if document is not None else ""
+    return path if path.startswith(("http://", "https://")) else ""
 
 
 def _context_source(citation: Citation, passages: Sequence[Passage], document: Document | None) -> tuple[str | None, int]:
@@ -165,9 +176,10 @@ def _context_source(citation: Citation, passages: Sequence[Passage], document: D
     return None, 0
 
 
-def closest_evidence(passage: Passage) -> Evidence:
+def closest_evidence(passage: Passage, document: Document | None = None) -> Evidence:
     """A passage shown for what it is: the nearest text found, not an answer (nothing highlighted)."""
-    return Evidence(None, passage.source, passage.title, passage.start, passage.end, "", "", _trim_right(passage.text, 2 * CONTEXT_CHARS), passage.page)
+    text = _trim_right(passage.text, 2 * CONTEXT_CHARS)
+    return Evidence(None, passage.source, passage.title, passage.start, passage.end, "", "", text, passage.page, address=web_address(document))
 
 
 def _trim_left(text: str, limit: int) -> str:
@@ -203,10 +215,16 @@ def source_card(evidence: Evidence) -> str:
     where += [language_name(evidence.language)] if evidence.language else []  # "French": the quote is in its own language
     quote = f'<mark class="src-quote">{_text(evidence.quote)}</mark>' if evidence.quote else ""
     label = "Read it in the document" if evidence.marker is not None else "Open the document here"
+    link = (
+        f'<div class="src-address"><a href="{_attr(evidence.address)}" target="_blank" rel="noopener noreferrer nofollow">'
+        f"{_text(evidence.address)}</a></div>"
+        if evidence.address
+        else ""
+    )
     return (
         f'<article class="src-card" data-marker="{_attr(evidence.marker or "")}">'
         f'<header class="src-head">{badge}<div><div class="src-title">{_text(evidence.title)}</div>'
-        f'<div class="src-meta">{_text(" · ".join(where))}</div></div></header>'
+        f'<div class="src-meta">{_text(" · ".join(where))}</div>{link}</div></header>'
         f'<p class="src-passage">{_text(evidence.before)}{quote}{_text(evidence.after)}</p>'
         f'<button type="button" class="src-open" data-open="1" data-source="{_attr(evidence.source)}" '
         f'data-start="{evidence.start}" data-end="{evidence.end}" data-marker="{_attr(evidence.marker or "")}">{label} →</button>'
@@ -224,7 +242,7 @@ def sources_panel(answer: Answer | None, documents: Callable[[str], Document | N
         return question + "".join(source_card(card) for card in cards)
     if answer.passages:
         note = '<div class="src-note">The sources do not answer this. These passages came closest:</div>'
-        return question + note + "".join(source_card(closest_evidence(p)) for p in answer.passages[:3])
+        return question + note + "".join(source_card(closest_evidence(p, documents(p.source))) for p in answer.passages[:3])
     return question + empty_panel("Nothing found", "No passage matched this question.")
 
 
@@ -266,7 +284,7 @@ def document_view(document: Document, start: int | None = None, end: int | None 
         body.append(f'<mark class="focus">{piece}</mark>' if has_focus and left == start else piece)
     if finish < len(text):
         body.append('<div class="doc-gap">… later text not shown …</div>')
-    meta = [document.source, f"{len(text):,} characters"]
+    meta = [document.source] + ([document.path] if web_address(document) else []) + [f"{len(text):,} characters"]
     if document.page_starts:
         meta.append(f"{len(document.page_starts)} pages")
     if has_focus and document.page_starts:
@@ -284,18 +302,23 @@ def document_view(document: Document, start: int | None = None, end: int | None 
 def library_table(sources: Sequence[SourceInfo]) -> str:
     """The indexed documents: title, id, passages and when each was added."""
     if not sources:
-        return empty_panel("No documents yet", "Add .txt, .md, .html or .pdf files below to start asking questions.")
-    rows = "".join(
-        f'<tr><td><div class="lib-title">{_text(item.title)}</div><div class="lib-id">{_text(item.source)}</div></td>'
-        f'<td class="lib-num">{item.chunks}</td><td class="lib-when">{_text(when(item.added))}</td></tr>'
-        for item in sorted(sources, key=lambda s: s.added, reverse=True)
-    )
+        return empty_panel("No documents yet", "Add files (text, Markdown, HTML, PDF, Word) or a web page below to start asking questions.")
+    rows = "".join(_library_row(item) for item in sorted(sources, key=lambda s: s.added, reverse=True))
     passages = sum(item.chunks for item in sources)
     summary = f"{len(sources)} document{'s' if len(sources) != 1 else ''} · {passages} passage{'s' if passages != 1 else ''}"
     return (
         f'<div class="lib-summary">{summary}</div>'
         '<table class="lib-table"><thead><tr><th>Document</th><th class="lib-num">Passages</th><th>Added</th></tr></thead>'
         f"<tbody>{rows}</tbody></table>"
+    )
+
+
+def _library_row(item: SourceInfo) -> str:
+    """A document's row: title, id (and address, for a web page), passages, when it was added."""
+    address = f'<div class="lib-id">{_text(item.path)}</div>' if item.path.startswith(("http://", "https://")) else ""
+    return (
+        f'<tr><td><div class="lib-title">{_text(item.title)}</div><div class="lib-id">{_text(item.source)}</div>{address}</td>'
+        f'<td class="lib-num">{item.chunks}</td><td class="lib-when">{_text(when(item.added))}</td></tr>'
     )
 
 

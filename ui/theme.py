@@ -85,6 +85,8 @@ footer {{ opacity: .7; }}
 .src-marker.near {{ background: #8a97a6; }}
 .src-title {{ font-weight: 600; color: {INK}; font-size: .92rem; line-height: 1.35; }}
 .src-meta {{ color: {MUTED}; font-size: .78rem; margin-top: 2px; word-break: break-all; }}
+.src-address {{ font-size: .78rem; margin-top: 2px; word-break: break-all; }}
+.src-address a {{ color: {MUTED}; }}
 .src-passage {{ color: #3b4654; font-size: .92rem; line-height: 1.6; margin: 0 0 8px; white-space: pre-line;
   font-family: 'IBM Plex Serif', Georgia, 'Times New Roman', serif; }}
 .src-quote, .doc-body mark.focus {{ background: {HIGHLIGHT}; color: {INK}; border-bottom: 2px solid {HIGHLIGHT_EDGE};

@@ -8,7 +8,8 @@ from tests.conftest import RELEASE
 
 
 def release() -> Document:
-    text, title, pages, sha = read(RELEASE)
+    extracted = read(RELEASE)
+    text, title, pages, sha = extracted.text, extracted.title, extracted.page_starts, extracted.sha256
     return Document("iom-mali-trafficking-2023", title, text, str(RELEASE), sha, pages)
 
 

@@ -133,7 +133,8 @@ def _write(path: Path, text: str, encoding: str = "utf-8") -> Path:
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "cp1252"])
 def test_text_files_keep_accents_and_typographic_apostrophes(tmp_path: Path, encoding: str) -> None:
-    text, title, _, _ = read(_write(tmp_path / "communique.txt", FRENCH, encoding))
+    extracted = read(_write(tmp_path / "communique.txt", FRENCH, encoding))
+    text, title = extracted.text, extracted.title
     assert text == FRENCH
     assert title.startswith("Le Mali lance un Plan d’action national")
     for fragment in ("l’appui de l’OIM", "« C’est une étape décisive »", "présidé", "Pays-Bas"):
@@ -149,7 +150,8 @@ def test_html_keeps_accents_apostrophes_and_guillemets(tmp_path: Path) -> None:
         "<p>L&rsquo;OIM et l&#8217;ONUDC ont apporté leur appui&nbsp;: voilà.</p>"
         "</body></html>"
     )
-    text, title, _, _ = read(_write(tmp_path / "page.html", page))
+    extracted = read(_write(tmp_path / "page.html", page))
+    text, title = extracted.text, extracted.title
     assert title == "Lancement du plan d’action"
     assert "« C’est une étape décisive », a-t-il déclaré." in text
     assert "L’OIM et l’ONUDC ont apporté leur appui : voilà." in text
@@ -158,7 +160,8 @@ def test_html_keeps_accents_apostrophes_and_guillemets(tmp_path: Path) -> None:
 def test_sentences_and_chunks_of_french_text_have_exact_offsets(tmp_path: Path) -> None:
     from knowledge.types import Document
 
-    text, title, _, _ = read(_write(tmp_path / "communique.txt", FRENCH))
+    extracted = read(_write(tmp_path / "communique.txt", FRENCH))
+    text, title = extracted.text, extracted.title
     sentences = [text[s:e] for s, e in sentence_spans(text)]
     assert "« C’est une étape décisive », a-t-il déclaré." in sentences
     document = Document("communique", title, text, str(tmp_path / "communique.txt"))

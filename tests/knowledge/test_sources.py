@@ -13,7 +13,8 @@ def write(path: Path, data: bytes | str) -> Path:
 
 
 def test_text_and_markdown_keep_accents_quotes_and_offsets(tmp_path: Path) -> None:
-    text, title, pages, _ = read(write(tmp_path / "note.md", "# Lancement à Bamako\n\nL’OIM a dit « oui ».\n"))
+    extracted = read(write(tmp_path / "note.md", "# Lancement à Bamako\n\nL’OIM a dit « oui ».\n"))
+    text, title, pages = extracted.text, extracted.title, extracted.page_starts
     assert title == "Lancement à Bamako" and "L’OIM a dit « oui »." in text and pages == ()
 
 
@@ -23,14 +24,16 @@ def test_html_keeps_only_visible_text(tmp_path: Path) -> None:
         "<h1>Plan</h1><p>The plan was <b>launched</b> today.</p><script>alert('x')</script>"
         "<div hidden>secret</div></body></html>"
     )
-    text, title, _, _ = read(write(tmp_path / "page.html", page))
+    extracted = read(write(tmp_path / "page.html", page))
+    text, title = extracted.text, extracted.title
     assert title == "Launch"
     assert "The plan was launched today." in text
     assert "alert" not in text and "color" not in text and "secret" not in text
 
 
 def test_pdf_keeps_page_starts(tmp_path: Path) -> None:
-    text, title, pages, _ = read(write(tmp_path / "r.pdf", make_pdf(["One page.", "Two page."], title="Report")))
+    extracted = read(write(tmp_path / "r.pdf", make_pdf(["One page.", "Two page."], title="Report")))
+    text, title, pages = extracted.text, extracted.title, extracted.page_starts
     assert title == "Report" and len(pages) == 2
     assert text[pages[1] :].startswith("Two page.")
 
@@ -54,8 +57,12 @@ def test_bad_files_raise_one_clear_sentence(tmp_path: Path, name: str, data: byt
 
 
 def test_latin1_and_utf16_text_is_read(tmp_path: Path) -> None:
-    assert "Chargé" in read(write(tmp_path / "l.txt", "Le Chargé d'affaires.".encode("latin-1")))[0]
-    assert "Chargé" in read(write(tmp_path / "u.txt", "Le Chargé d'affaires.".encode("utf-16")))[0]
+    latin = read(write(tmp_path / "l.txt", "Le Chargé d'affaires.".encode("latin-1")))
+    assert "Chargé" in latin.text and latin.notes == (
+        "not UTF-8: read as Windows-1252 (Western European); if letters look wrong, save it as UTF-8 and ingest it again.",
+    )
+    utf16 = read(write(tmp_path / "u.txt", "Le Chargé d'affaires.".encode("utf-16")))
+    assert "Chargé" in utf16.text and utf16.notes == ()  # its byte-order mark says what it is
 
 
 def test_discover_walks_folders_and_reports_bad_paths(tmp_path: Path) -> None:
@@ -64,13 +71,15 @@ def test_discover_walks_folders_and_reports_bad_paths(tmp_path: Path) -> None:
     write(tmp_path / "docs" / "sub" / "b.md", "B.")
     write(tmp_path / "docs" / "c.docx", "C.")
     (tmp_path / "docs" / "loop").symlink_to(tmp_path / "docs")
-    found, errors = discover([tmp_path / "docs", tmp_path / "missing.txt", tmp_path / "docs" / "c.docx"])
-    assert sorted(p.name for p in found) == ["a.txt", "b.md"]
-    assert len(errors) == 2 and "no such file" in errors[0] and "unsupported" in errors[1]
+    found, skipped = discover([tmp_path / "docs", tmp_path / "missing.txt", tmp_path / "docs" / "c.docx"])
+    assert [p.name for p in found] == ["a.txt", "c.docx", "b.md"]  # each file once, whatever its name; the readers decide
+    assert [(s.reason, "no such file" in s.message) for s in skipped] == [("not found", True)]
 
 
 def test_source_ids_are_safe_names() -> None:
     assert source_id(Path("/x/IOM Mali Trafficking (2023).txt")) == "iom-mali-trafficking-2023"
+    assert source_id(Path("/usr/share/common-licenses/LGPL-2.1")) == "lgpl-2.1"  # a version, not an extension
+    assert source_id("https://www.iom.int/news/mali-launches-plan.html") == "iom.int-news-mali-launches-plan"
 
 
 @pytest.mark.parametrize(
@@ -95,6 +104,15 @@ def test_source_ids_are_safe_names() -> None:
             "   GNU GENERAL PUBLIC LICENSE\n      Version 3, 29 June 2007\n\n Copyright",
             "GNU GENERAL PUBLIC LICENSE, Version 3, 29 June 2007",
         ),
+        # A capitalised line of a wrapped paragraph is not a title (GPL-1 was titled by this line).
+        (
+            "\n    GNU GENERAL PUBLIC LICENSE\n     Version 1, February 1989\n\n  The license agreements of most software companies\n"
+            "try to keep users at the mercy of those companies.  By contrast, our General Public\n"
+            "License is intended to guarantee your freedom to share and change free software.  The\n"
+            "General Public License applies to the Free Software Foundation's\nsoftware and to any other program.\n",
+            "GNU GENERAL PUBLIC LICENSE, Version 1, February 1989",
+        ),
+        ("The committee met on Monday and agreed that\nthe budget would be cut by half this year.\n", "notes"),
         # No line reads as a title: the first line, if short, else the file name.
         ("Copyright (c) The Regents of California.\nAll rights reserved.\n", "Copyright (c) The Regents of California."),
         ("x" * 200 + "\n", "notes"),
@@ -102,3 +120,12 @@ def test_source_ids_are_safe_names() -> None:
 )
 def test_the_title_is_the_headline_or_the_first_line_that_reads_as_one(text: str, title: str) -> None:
     assert guess_title(text, "notes") == title
+
+
+@pytest.mark.parametrize("name", ["files", "discovery", "titles"])
+def test_the_examples_in_the_readers_docstrings_hold(name: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(f"knowledge.sources.{name}"))
+    assert result.attempted > 0 and result.failed == 0

@@ -80,16 +80,24 @@ def build_hostile_folder(folder: Path, seed: int = 1) -> dict[Path, Expect]:
     write("newline\nin name.txt", b"", reported("the file is empty"))
     deep = "/".join(f"level{n}" for n in range(40))
     write(f"{deep}/deep note.txt", "Deep Folder Notice\n\nThe survey of Kayes counted 14 villages.\n", indexed("counted 14 villages"))
-    write(".hidden.txt", GOOD_TEXT, indexed(""))  # hidden files are skipped silently: see below
+    write(".hidden.txt", GOOD_TEXT, indexed(""))  # hidden files and folders are skipped silently: see below
     del made[folder / ".hidden.txt"]
-    write("unsupported.docx", b"PK\x03\x04 not read", indexed(""))  # other types inside a folder are not read
-    del made[folder / "unsupported.docx"]
+    write(".git/config", GOOD_TEXT.replace("Quarterly", "Hidden"), indexed(""))
+    del made[folder / ".git" / "config"]
+    write("damaged.docx", b"PK\x03\x04 not a Word document", reported("the Word document is damaged"))
+    write("old word.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), reported("old Word (.doc) file"))
+    write("slides.pptx", b"PK\x03\x04\x14\x00" + bytes(rng.randrange(256) for _ in range(300)), reported("ZIP archive"))
+    write("LICENSE", "Licence Of The Harvest Data\n\nThe data may be shared by every cooperative in Mopti.\n", indexed("shared by every cooperative"))
+    write("notes.log", "2024-05-04 10:00 the pump in Gao was repaired\n\x1b[31mERROR\x1b[0m the meter in Gao stopped\n", indexed("pump in Gao was repaired"))
+    write("photo", bytes(rng.randrange(256) for _ in range(4096)), reported("looks like a binary file"))
 
     loop = folder / "loop"
     write("loop/inside the loop.txt", "Loop Notice\n\nThe well in Segou was dug on 2 February 2016.\n", indexed("well in Segou was dug"))
     (loop / "again").symlink_to("..", target_is_directory=True)  # walking it would never end
     (folder / "dangling.txt").symlink_to(folder / "nowhere.txt")
-    made[folder / "dangling.txt"] = reported("disappeared while it was being read")
+    made[folder / "dangling.txt"] = reported("which does not exist; fix or remove the link")
+    (folder / "self loop.txt").symlink_to("self loop.txt")  # Path.resolve raised RuntimeError on it, and stopped the ingest
+    made[folder / "self loop.txt"] = reported("loops back on itself")
     odd = folder / os.fsdecode(b"latin-1 name \xe9t\xe9.txt")  # a name that is not UTF-8 (an old Latin-1 disk)
     odd.write_text("Odd Name Notice\n\nThe odd file was written on 3 May 2020.\n")
     made[odd] = reported("name is not valid UTF-8")
@@ -101,7 +109,7 @@ def build_hostile_folder(folder: Path, seed: int = 1) -> dict[Path, Expect]:
 def name_in(path: Path, message: str) -> bool:
     """Whether the error names the file (a symbolic link is named by what it points to)."""
     shown = os.fsencode(path).decode("utf-8", "backslashreplace")  # how a name that is not UTF-8 is written
-    return any(str(p) in message for p in (path, path.resolve(), shown))
+    return any(str(p) in message for p in (path, os.path.realpath(path), shown))  # Path.resolve raises on a link loop
 
 
 @pytest.mark.slow
@@ -138,12 +146,16 @@ def test_ingesting_the_hostile_folder_reports_each_bad_file_and_indexes_every_go
         assert source is not None, f"{path.name} was not indexed"
         assert expected[path].fragment in index.get_document(source).text
         assert "\x00" not in index.get_document(source).text
-    assert len(stored) == len(good) + 1  # and the release; the loop's file once, hidden and .docx files not at all
+    assert len(stored) == len(good) + 1  # and the release; the loop's file once, hidden files not at all
+    skipped = {entry["path"]: entry["reason"] for entry in report["skipped"]}
+    assert len(skipped) == len(bad) and skipped[str((folder / "photo").resolve())] == "binary", skipped
+    assert skipped[str((folder / "slides.pptx").resolve())] == "unsupported format" and skipped[str((folder / "huge.txt").resolve())] == "too large"
 
     # Without --json, each bad file is one line on stderr (the newline in a name is written \n).
     again = subprocess.run([str(PRESSROOM), "ingest", str(folder)], env=env, capture_output=True, text=True, timeout=300)
     lines = again.stderr.splitlines()
     assert again.returncode == 0 and len(lines) == len(bad) and all(line.startswith("skipped: ") for line in lines), again.stderr
+    assert f"{len(bad)} skipped" in again.stdout.splitlines()[0]
 
 
 def test_a_file_that_disappears_or_cannot_be_read_during_ingest_is_reported(fake_index: Index, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -189,13 +201,14 @@ def test_the_size_limits_are_checked_before_reading_and_after_extracting(tmp_pat
     from knowledge.errors import IngestError
 
     sources = import_module("knowledge.sources")  # the package's ``sources()`` function hides the module
+    files = import_module("knowledge.sources.files")
 
     path = tmp_path / "big.txt"
     path.write_text(GOOD_TEXT * 10)
-    monkeypatch.setattr(sources, "MAX_BYTES", 100)
+    monkeypatch.setattr(files, "MAX_BYTES", 100)
     with pytest.raises(IngestError, match="larger than 0 MB"):
         sources.read(path)
-    monkeypatch.setattr(sources, "MAX_BYTES", 10**9)
+    monkeypatch.setattr(files, "MAX_BYTES", 10**9)
     monkeypatch.setattr(sources, "MAX_TEXT", 100)
     with pytest.raises(IngestError, match="more than Pressroom indexes from one file"):
         sources.read(path)

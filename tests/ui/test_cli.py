@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -51,9 +52,11 @@ def test_ingest_twice_embeds_nothing_the_second_time(capsys: pytest.CaptureFixtu
     first = json.loads(out)
     assert code == 0 and first["added"] == 1 and first["embedded"] >= 1
     code, out, _ = run(capsys, "ingest", "--json", str(tmp_path / "note.txt"))
-    assert json.loads(out) == {"files": 1, "added": 0, "unchanged": 1, "removed": 0, "embedded": 0, "errors": []}
+    assert json.loads(out) == {
+        "files": 1, "added": 0, "unchanged": 1, "removed": 0, "embedded": 0, "errors": [], "duplicates": 0, "skipped": [], "notes": [],
+    }  # fmt: skip
     code, out, _ = run(capsys, "ingest", str(tmp_path / "note.txt"))
-    assert "0 chunk(s) embedded" in out
+    assert "1 file(s) read (0 added or updated, 1 unchanged" in out and "0 chunk(s) embedded" in out
 
 
 def test_sources_remove_and_ask(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -89,6 +92,9 @@ BAD_FILES: dict[str, bytes] = {
     "corrupt.pdf": b"%PDF-1.7\n1 0 obj broken",
     "locked.pdf": encrypt_pdf(make_pdf(["secret text"])),
     "slides.pptx": b"PK\x03\x04",
+    "corrupt.docx": b"PK\x03\x04 not a Word document",
+    "old.docx": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100),
+    "photo": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)),
 }
 
 
@@ -125,3 +131,83 @@ def test_ask_on_an_emptied_index_says_what_to_do(capsys: pytest.CaptureFixture[s
     run(capsys, "remove", "iom-mali-trafficking-2023")
     code, _, err = run(capsys, "ask", "When was the plan launched?")
     assert code == 1 and "pressroom ingest" in err and len(err.strip().splitlines()) == 1
+
+
+LICENCES = Path(__file__).resolve().parents[2] / "evals" / "data" / "licenses"
+
+
+def common_licenses(folder: Path) -> list[str]:
+    """A folder like Debian's /usr/share/common-licenses: licence texts without an extension."""
+    folder.mkdir()
+    names = []
+    for path in sorted(LICENCES.glob("*.txt")):
+        name = path.stem.upper().replace("APACHE", "Apache").replace("ARTISTIC", "Artistic")
+        shutil.copyfile(path, folder / name)
+        names.append(name)
+    return names
+
+
+def test_a_folder_of_files_without_extensions_is_read_whole(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Issue 18: `pressroom ingest /usr/share/common-licenses` read nothing and exited 0."""
+    names = common_licenses(tmp_path / "common-licenses")
+
+    code, out, err = run(capsys, "ingest", "--json", str(tmp_path / "common-licenses"))
+
+    report = json.loads(out)
+    assert code == 0 and err == "" and (report["added"], report["skipped"]) == (len(names), [])
+    _, out, _ = run(capsys, "sources", "--json")
+    titles = {item["source"]: item["title"] for item in json.loads(out)}
+    assert titles["gpl-3"] == "GNU GENERAL PUBLIC LICENSE, Version 3, 29 June 2007" and titles["apache-2.0"].startswith("Apache License")
+
+
+def test_a_binary_file_in_a_folder_is_named_and_the_text_files_are_read(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "note.txt").write_text(NOTE)
+    (tmp_path / "docs" / "README").write_text("Read Me\n\nThe archive holds the committee's notes.\n")
+    (tmp_path / "docs" / "logo").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+
+    code, out, err = run(capsys, "ingest", str(tmp_path / "docs"))
+
+    assert code == 0
+    assert out.splitlines()[0] == "2 file(s) read (2 added or updated, 0 unchanged, 0 already indexed under another name), 1 skipped, 0 removed; 2 chunk(s) embedded."
+    assert err.splitlines() == [f"skipped: {tmp_path / 'docs' / 'logo'}: looks like a binary file, not text; convert it to text, .docx or .pdf first."]
+    code, out, _ = run(capsys, "ingest", "--json", str(tmp_path / "docs"))
+    assert json.loads(out)["skipped"] == [{"path": str(tmp_path / "docs" / "logo"), "reason": "binary", "message": err.splitlines()[0][9:]}]
+
+
+def test_a_folder_with_nothing_readable_exits_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "blob").write_bytes(bytes(range(256)))
+    (tmp_path / "empty").mkdir()
+
+    assert run(capsys, "ingest", str(tmp_path / "bad"))[0] == 1
+    code, out, err = run(capsys, "ingest", str(tmp_path / "empty"))
+    assert code == 1 and "0 file(s) read" in out and err.strip().endswith("the folder holds no files to read (hidden files are not read); add documents to it or name other paths.")
+
+
+def test_a_link_loop_does_not_stop_a_folder(tmp_path: Path) -> None:
+    """Issue 20: `pressroom ingest d` stopped with "unexpected failure (RuntimeError)" and indexed nothing."""
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "good1.txt").write_text("The quokka festival is in March.\n")
+    (tmp_path / "d" / "loop.txt").symlink_to("loop.txt")
+    env = {**os.environ, "PRESSROOM_HOME": str(tmp_path / "home"), "PRESSROOM_MODEL": "hashing", "PYTHONPATH": str(Path(__file__).parents[2])}
+    command = [sys.executable, "-m", "ui.cli"]
+
+    folder = subprocess.run([*command, "ingest", str(tmp_path / "d")], capture_output=True, text=True, env=env)
+    named = subprocess.run([*command, "ingest", str(tmp_path / "d" / "loop.txt")], capture_output=True, text=True, env=env)
+    listed = subprocess.run([*command, "sources", "--json"], capture_output=True, text=True, env=env)
+
+    loop = f"{tmp_path / 'd' / 'loop.txt'}: is a symbolic link that loops back on itself; fix or remove the link."
+    assert (folder.returncode, folder.stderr) == (0, f"skipped: {loop}\n")
+    assert (named.returncode, named.stderr) == (1, f"skipped: {loop}\n")
+    assert "good1" in {item["source"] for item in json.loads(listed.stdout)}
+
+
+def test_a_quote_with_its_own_quote_marks_gets_no_second_pair() -> None:
+    from ui.cli import quoted
+
+    assert quoted("The plan was launched.") == "“The plan was launched.”"
+    assert quoted("“We are ready.”") == "“We are ready.”"
+    assert quoted('"We are ready."') == '"We are ready."'
+    assert quoted("« Nous sommes prêts. »") == "« Nous sommes prêts. »"
+    assert quoted("“A” and “B” are terms.") == "““A” and “B” are terms.”"  # not one quotation: marked as a whole

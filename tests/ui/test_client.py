@@ -97,3 +97,15 @@ def _text(message: dict[str, Any]) -> str:
     if isinstance(content, list):
         return "".join(part.get("text", "") for part in content if isinstance(part, dict))
     return str(content)
+
+
+def test_upload_accepts_a_file_without_an_extension(client: Any, write_file: Callable[[str, str], Path]) -> None:
+    """Issue 18: the file picker refused LICENSE (a red toast, and the drop zone stuck on "Error")."""
+    from ui.app import UPLOAD_TYPES
+
+    status = upload(client, write_file("LICENSE", "Licence Of The Harvest Data\n\nThe harvest data may be shared by every cooperative in Mopti.\n"))
+
+    assert UPLOAD_TYPES is None  # the picker offers every file; the readers decide by content
+    assert "Added" in status and "Licence Of The Harvest Data" in status
+    answer = client.predict("Who may share the harvest data?", api_name="/ask")
+    assert answer["citations"] and answer["citations"][0]["source"] == "license"

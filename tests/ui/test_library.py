@@ -55,14 +55,19 @@ def test_pdf_upload_is_read_like_the_cli_does(library: Library, tmp_path: Path) 
     assert library.index.get_document("brief").page_starts[1] > 0
 
 
-def test_unsupported_and_unreadable_files_are_explained(library: Library, write_file: Callable[[str, str], Path]) -> None:
-    refused = library.add([write_file("notes.docx", "binary-ish")])
+def test_unsupported_and_unreadable_files_are_explained(library: Library, write_file: Callable[[str, str], Path], tmp_path: Path) -> None:
+    photo = tmp_path / "photo"
+    photo.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    refused = library.add([photo])
+    damaged = library.add([write_file("notes.docx", "not really a Word file")])
     empty = library.add([write_file("empty.txt", "   ")])
-    mixed = library.add([write_file("notes.docx", "x"), write_file("kayes-water.txt", WATER_REPORT)])
+    mixed = library.add([photo, write_file("kayes-water.txt", WATER_REPORT)])
 
-    assert not refused.ok and refused.message.startswith("notes.docx: unsupported file type")
+    assert not refused.ok and refused.message.startswith("Not added: photo: looks like a binary file, not text;")
+    assert not damaged.ok and damaged.message.startswith("Not added: notes.docx: the Word document is damaged")
     assert not empty.ok and empty.message.startswith("Not added: empty.txt: the file is empty")
-    assert mixed.ok and "Added" in mixed.message and "Not added: notes.docx" in mixed.message
+    assert mixed.ok and "Added" in mixed.message and "Not added: photo:" in mixed.message
+    assert sorted(p.name for p in library.uploads.iterdir()) == ["kayes-water.txt"]  # refused copies are not kept
     assert not library.add([]).ok and not library.add(None).ok
 
 
@@ -101,3 +106,51 @@ def test_progress_reporter_speaks_gradio_progress() -> None:
     progress_reporter(lambda value, desc: calls.append((value, desc)))("embed", 3, 0)
 
     assert calls == [((3, 1), "Indexing passages")]
+
+
+def test_a_file_without_an_extension_is_added(library: Library, write_file: Callable[[str, str], Path]) -> None:
+    """Issue 18: uploading LICENSE gave a red toast and a drop zone stuck on "Error"."""
+    outcome = library.add([write_file("LICENSE", "Licence Of The Harvest Data\n\nThe data may be shared by every cooperative.\n")])
+
+    assert outcome.ok and outcome.message.startswith("Added “Licence Of The Harvest Data”:")
+    assert library.index.get_document("license").path == str(library.uploads / "LICENSE")
+
+
+def test_an_upload_of_a_text_already_indexed_is_not_stored_twice(library: Library, write_file: Callable[[str, str], Path]) -> None:
+    library.index.ingest([write_file("kayes-water.txt", WATER_REPORT)])
+
+    outcome = library.add([write_file("copy of the report.txt", WATER_REPORT)])
+
+    assert outcome.ok and outcome.message == "copy of the report.txt: same text as kayes-water; it stays one document, under that name."
+    assert [s.source for s in library.sources()].count("kayes-water") == 1 and not (library.uploads / "copy of the report.txt").exists()
+
+
+def test_a_refused_upload_keeps_the_earlier_file_of_that_name(library: Library, write_file: Callable[[str, str], Path], tmp_path: Path) -> None:
+    library.add([write_file("memo.txt", "Memo One\n\nThe budget was approved on Monday.\n")])
+    broken = tmp_path / "broken" / "memo.txt"
+    broken.parent.mkdir()
+    broken.write_bytes(bytes(range(256)))
+
+    outcome = library.add([broken])
+
+    assert not outcome.ok and outcome.message.startswith("Not added: memo.txt: looks like a binary file")
+    assert (library.uploads / "memo.txt").read_text() == "Memo One\n\nThe budget was approved on Monday.\n"
+    assert "approved on Monday" in library.index.get_document("memo").text
+    assert sorted(p.name for p in library.uploads.iterdir()) == ["memo.txt"]
+
+
+def test_a_web_page_is_added_by_address(library: Library) -> None:
+    from tests.fake_http import serve_pages
+    from tests.files import release_page
+
+    with serve_pages({"/news/plan": (200, "text/html", release_page().encode())}) as base:
+        added = library.add_address(f"  {base}/news/plan  ")
+        again = library.add_address(f"{base}/news/plan")
+        missing = library.add_address(f"{base}/gone")
+
+    assert added.ok and added.message.startswith("Added “Mali Launches a National Action Plan")
+    assert again.ok and again.message == "1 file was already indexed, unchanged."
+    assert not missing.ok and missing.message == f"Not added: {base}/gone: the page was not found (HTTP 404); check the address."
+    assert f"{base}/news/plan" in library.table()  # the address is shown beside the document's id
+    assert library.add_address("").message == "Type the address of a web page (https://...) to add it."
+    assert library.add_address("www.example.org").message.endswith("type one that starts with https:// or http://.")

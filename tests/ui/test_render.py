@@ -181,3 +181,16 @@ def test_an_uncertain_answer_is_marked_and_offers_the_runner_up() -> None:
     assert "previous plan &lt;ended&gt; in 2022" in markdown and "<ended>" not in markdown  # quoted, escaped
     assert not sure.uncertain and "Uncertain" not in render.answer_markdown(sure)
     assert not Answer("x", "The sources do not say.", abstained=True, confidence=0.1).uncertain
+
+
+def test_a_web_page_card_shows_its_address_as_a_link() -> None:
+    text = "Intro. The plan was launched in Bamako. End."
+    answer, _ = answer_quoting(text, "The plan was launched in Bamako.")
+    page = Document("iom.int-news-plan", "Memo", text, "https://www.iom.int/news/plan?a=1&b=<2>")
+
+    html = render.sources_panel(answer, lambda _: page)
+    viewer = render.document_view(page)
+
+    assert '<a href="https://www.iom.int/news/plan?a=1&amp;b=&lt;2&gt;" target="_blank" rel="noopener noreferrer nofollow">' in html
+    assert parsed(html).tags <= ALLOWED_TAGS | {"a"} and "https://www.iom.int/news/plan" in viewer
+    assert "<a " not in render.sources_panel(answer, lambda _: document(text))  # a file: no link
