@@ -222,7 +222,9 @@ class ExtractiveAnswerer(Answerer):
         """The fitted model when the cross-encoder can read both sides (English), else None (hand-set weights)."""
         if self.reranker is None or self.model is None or analysis.language != "en":
             return None
-        return self.model if passages and detect_language(passages[0].text) == "en" else None
+        # Every passage, not just the first: a French sentence among English ones would be read by a
+        # model that knows only English (an English question about a French text keeps today's route).
+        return self.model if passages and all(detect_language(p.text) == "en" for p in passages) else None
 
     def candidates(self, passages: Sequence[Passage], headings: bool = False) -> list[Candidate]:
         """Sentences of the passages, at their offsets in the stored document.

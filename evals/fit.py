@@ -115,6 +115,35 @@ def fit_weights(questions: Sequence[Question], features: Sequence[str] = FEATURE
     return tuple(float(w) for w in weights), intercept
 
 
+def fit_choice(questions: Sequence[Question], features: Sequence[str] = FEATURES) -> tuple[tuple[float, ...], float]:
+    """Weights of a choice model (conditional logit): over each question's candidates, the softmax of
+    their scores should put its mass on the ones that hold the support. It learns to pick among
+    candidates, not to judge one alone; how sure to be is left to the calibration."""
+    import numpy
+    from scipy.optimize import minimize
+    from scipy.special import logsumexp, softmax
+
+    columns = [FEATURES.index(name) for name in features]
+    groups = [(numpy.array(q.vectors)[:, columns], numpy.array(q.labels, dtype=bool)) for q in questions]
+    groups = [(x, y) for x, y in groups if y.any() and not y.all()]
+    stacked = numpy.vstack([x for x, _ in groups])
+    mean, scale = stacked.mean(axis=0), numpy.where(stacked.std(axis=0) > 0, stacked.std(axis=0), 1.0)
+    groups = [((x - mean) / scale, y) for x, y in groups]
+    penalty = 1.0  # L2, as the logistic regression's C=1
+
+    def loss(w: numpy.ndarray) -> tuple[float, numpy.ndarray]:
+        value, gradient = 0.5 * penalty * w @ w, penalty * w
+        for x, y in groups:
+            scores = x @ w
+            value += logsumexp(scores) - logsumexp(scores[y])
+            gradient = gradient + softmax(scores) @ x - softmax(scores[y]) @ x[y]
+        return float(value), gradient
+
+    result = minimize(loss, numpy.zeros(len(columns)), jac=True, method="L-BFGS-B")
+    weights = result.x / scale
+    return tuple(float(w) for w in weights), float(-(weights @ mean))
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What the answerer did with one question under some weights: the best sentence's score and
@@ -206,10 +235,15 @@ def measure_rules(questions: Sequence[Question], model: FittedModel) -> dict[str
 
 
 def fitted_model(
-    questions: Sequence[Question], features: Sequence[str], names: Sequence[str], calibrated_on: Sequence[str] = ()
+    questions: Sequence[Question],
+    features: Sequence[str],
+    names: Sequence[str],
+    calibrated_on: Sequence[str] = (),
+    choice: bool = False,
 ) -> tuple[FittedModel, list[Outcome]]:
-    """Weights, calibration and bar fitted on ``questions``, and the training outcomes under them."""
-    weights, intercept = fit_weights(questions, features)
+    """Weights (a per-candidate logistic regression, or with ``choice`` a choice model), calibration
+    and bar fitted on ``questions``, and the training outcomes under them."""
+    weights, intercept = (fit_choice if choice else fit_weights)(questions, features)
     model = FittedModel(tuple(features), weights, intercept, (1.0, 0.0), 0.0, tuple(names))
     results = outcomes(questions, model)
     calibration, extra = calibrate(results, calibrated_on)
@@ -217,30 +251,34 @@ def fitted_model(
     return replace(model, bar=choose_bar(results, model)), results
 
 
-def cross_validate(questions: Sequence[Question], features: Sequence[str], calibrated_on: Sequence[str] = ()) -> dict[str, float]:
+def cross_validate(
+    questions: Sequence[Question], features: Sequence[str], calibrated_on: Sequence[str] = (), choice: bool = False
+) -> dict[str, float]:
     """Leave one training set out at a time: fit on the others, score the one left out; summed over sets."""
     totals: dict[str, float] = {}
     for held_out in dict.fromkeys(q.dataset for q in questions):
         train = [q for q in questions if q.dataset != held_out]
         test = [q for q in questions if q.dataset == held_out]
-        model, _ = fitted_model(train, features, (), calibrated_on)
+        model, _ = fitted_model(train, features, (), calibrated_on, choice)
         for key, value in tally(outcomes(test, model), model).items():
             totals[key] = totals.get(key, 0.0) + value
     return totals
 
 
 # What ``--compare`` tries (leave-one-set-out), to show what each kind of evidence is worth:
-# (features of the candidate score, features of the best sentence the confidence also reads).
-VARIANTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "all features": (FEATURES, ()),
-    "without the cross-encoder": (tuple(f for f in FEATURES if not f.startswith("ce")), ()),
-    "without relative features": (tuple(f for f in FEATURES if not f.endswith("_lead")), ()),
-    "confidence also reads ce": (FEATURES, ("ce",)),
-    "confidence reads ce, meaning, words, unknown": (FEATURES, ("ce", "meaning", "words", "unknown")),
+# (features of the candidate score, features of the best sentence the confidence also reads, choice model?).
+ABSOLUTE = ("ce", "meaning", "words", "kind", "rank", "other_time", "unknown")
+VARIANTS: dict[str, tuple[tuple[str, ...], tuple[str, ...], bool]] = {
+    "all features": (FEATURES, (), False),
+    "without the cross-encoder": (tuple(f for f in FEATURES if not f.startswith("ce")), (), False),
+    "without relative features": (tuple(f for f in FEATURES if not f.endswith("_lead")), (), False),
+    "confidence also reads ce": (FEATURES, ("ce",), False),
+    "choice model, confidence on the score": (FEATURES, (), True),
+    "choice model, confidence on absolute evidence": (FEATURES, ABSOLUTE, True),
+    "choice model without the cross-encoder": (tuple(f for f in FEATURES if not f.startswith("ce")), ABSOLUTE[1:], True),
 }
-# What the shipped model's confidence reads besides the score: nothing, since reading the
-# cross-encoder's logit too scored no better left-one-set-out (utility 274 against 275.5).
-CALIBRATED_ON: tuple[str, ...] = ()
+# The shipped model: its features, what its confidence reads besides the score, and whether it is a choice model.
+SHIPPED = VARIANTS["all features"]
 
 
 def fit(names: Sequence[str], out: Path, compare: bool = False) -> FittedModel:
@@ -248,17 +286,21 @@ def fit(names: Sequence[str], out: Path, compare: bool = False) -> FittedModel:
     with TemporaryDirectory(prefix="pressroom-fit-") as folder:
         questions = collect(datasets, Path(folder))
         comparison = {}
-        for variant, (features, on) in VARIANTS.items() if compare else ():
-            comparison[variant] = scores = cross_validate(questions, features, on)
+        for variant, (features, on, choice) in VARIANTS.items() if compare else ():
+            comparison[variant] = scores = cross_validate(questions, features, on, choice)
             print(f"  {variant:46} " + ", ".join(f"{k} {v:g}" for k, v in scores.items()), file=sys.stderr, flush=True)
-        model, results = fitted_model(questions, FEATURES, names, CALIBRATED_ON)
+        # With --compare, the variant that did best left-one-set-out is the one shipped.
+        chosen = max(comparison, key=lambda v: comparison[v]["utility"]) if comparison else None
+        features, on, choice = VARIANTS[chosen] if chosen else SHIPPED
+        model, results = fitted_model(questions, features, names, on, choice)
         notes = {
             "fitted": date.today().isoformat(),
             "questions": len(results),
             "candidates": sum(len(q.labels) for q in questions),
             "positives": sum(sum(q.labels) for q in questions),
             **tally(results, model),
-            "how": "python -m evals.fit (logistic regression, Platt scaling, bar by utility; see evals/fit.py)",
+            "variant": chosen or next(name for name, variant in VARIANTS.items() if variant == SHIPPED),
+            "how": "python -m evals.fit (a logistic regression or a choice model, Platt scaling, bar by utility; see evals/fit.py)",
         }
         if comparison:
             notes["leave one set out"] = comparison

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import threading
 from abc import ABC, abstractmethod
 from collections import OrderedDict
@@ -29,6 +30,7 @@ from knowledge.config import DEFAULT_RERANKER
 from knowledge.errors import ConfigError, ModelError
 from knowledge.text import terms
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 MAX_TOKENS = 256  # question + text; longer texts are cut (a sentence or a passage is far shorter)
 CACHE_SIZE = 20_000  # (question, text) scores kept: a chat repeats its questions' candidates
 
@@ -109,6 +111,8 @@ class OnnxCrossEncoder(Reranker):
             self.warm_up()
         import numpy
 
+        # A lone surrogate (from JSON's "\ud800", or bytes of argv that are not UTF-8) is not text to the tokenizer.
+        question, text = _LONE_SURROGATE.sub("\ufffd", question), _LONE_SURROGATE.sub("\ufffd", text)
         encoding = self._tokenizer.encode(question, text)  # type: ignore[attr-defined]
         feeds = {
             "input_ids": numpy.array([encoding.ids], dtype=numpy.int64),

@@ -134,15 +134,16 @@ def build_app(index: Index | None = None, stream_delay: float | None = None, pri
         outcome = library.remove(source)
         return (outcome.html(), *refresh_library(), gr.Row(visible=False))
 
-    def api_ask(question: str, k: int = 5, answerer: str = "extractive", rerank: bool = True) -> dict[str, Any]:
+    # Three parameters, as before the cross-encoder: a raw REST call must send every parameter, so a
+    # fourth would break the scripts that call /ask. Reranking is turned off from Python or the CLI.
+    def api_ask(question: str, k: int = 5, answerer: str = "extractive") -> dict[str, Any]:
         """Answer a question from the indexed documents. Returns the answer as JSON: `text` with [n]
         markers, `citations` (marker, source, title, quote, start, end, page), `passages`, `abstained`,
-        `confidence` (0-1, or null) and, for an uncertain answer, the runner-up sentence (`alternative`).
-        `rerank=False` leaves out the cross-encoder, for comparison."""
+        `confidence` (0-1, or null) and, for an uncertain answer, the runner-up sentence (`alternative`)."""
         from assistant import ask
 
         try:
-            return ask(question, k=int(k), answerer=answerer, index=index, rerank=rerank).as_dict()
+            return ask(question, k=int(k), answerer=answerer, index=index).as_dict()
         except Exception as error:
             from ui.failures import explain
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from assistant.generative import UNSUPPORTED_NOTICE, GenerativeAnswerer
 from assistant.llm import LLMSettings
 from assistant.prompt import SYSTEM, build_messages, looks_like_instruction, sanitize
 from knowledge import Index
+from knowledge.config import NO_RERANKER
 from knowledge.types import Passage
 
 HOSTILE = """Statement on the National Action Plan launch
@@ -59,6 +61,9 @@ class Gullible(BaseChatModel):
 
 @pytest.fixture
 def index(fake_index: Index, tmp_path: Path) -> Index:
+    # The fused ranking, so that the hostile statement is among the passages every test reads (the
+    # cross-encoder ranks the release's own passages above it, which would leave nothing to test).
+    fake_index = Index(replace(fake_index.settings, reranker=NO_RERANKER), embedder=fake_index.embedder)
     fake_index.ensure_default()
     path = tmp_path / "statement.txt"
     path.write_text(HOSTILE, encoding="utf-8")

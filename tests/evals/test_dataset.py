@@ -118,7 +118,7 @@ def test_malformed_lines_fail_with_one_sentence(tmp_path: Path, lines: list[obje
 
 
 def test_unknown_names_and_missing_files_are_explained(tmp_path: Path) -> None:
-    with pytest.raises(DatasetError, match=r"Unknown dataset 'relase': use release, release-dev, release-fresh, release-sealed, release-sealed2, release-fresh2, licenses, licenses-dev, licenses-fresh, licenses-sealed, licenses-sealed2, licenses-fresh2 or bilingual, or the path"):
+    with pytest.raises(DatasetError, match=r"Unknown dataset 'relase': use release, release-dev, .*, bilingual or press, or the path"):
         load_dataset("relase")
     with pytest.raises(DatasetError, match=r"No dataset file at .*missing\.jsonl: check the path\."):
         load_dataset(tmp_path / "missing.jsonl")

@@ -286,7 +286,7 @@ def test_binding_another_address_without_a_login_warns(monkeypatch: pytest.Monke
 
     monkeypatch.delenv("PRESSROOM_AUTH", raising=False)
     monkeypatch.setattr("knowledge.default_index", lambda: fake_index)
-    monkeypatch.setattr(app_module, "build_app", lambda index: FakeApp())
+    monkeypatch.setattr(app_module, "build_app", lambda index, **_: FakeApp())
     app_module.serve(host="192.0.2.10", port=9)
     assert launched["server_name"] == "192.0.2.10" and launched["share"] is False and launched["auth"] is None
     assert "without a login" in capsys.readouterr().err
