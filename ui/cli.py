@@ -215,6 +215,32 @@ def _apply_globals(args: argparse.Namespace) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; the exit code is 0, or 1 with one line on stderr (130 when interrupted).
+
+    A reader that goes away (``pressroom sources | head -1``) ends the command quietly with 0, as
+    Unix tools do: the output is flushed here, so a closed pipe shows up inside this function.
+    """
+    try:
+        try:
+            return _run(argv)
+        finally:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        return 0
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's last flush does not fail again (the Python docs' recipe)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no file descriptor (output captured in memory): nothing is left to flush
+        pass
+
+
+def _run(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     _apply_globals(args)
     from knowledge.errors import PressroomError
@@ -227,6 +253,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted; the index keeps what was completed, run the command again to finish.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        raise  # the reader went away: not a failure (see ``main``)
     except Exception as error:  # a bug: keep the details in the log, give the person one line
         log = _log_failure()
         print(f"error: unexpected failure ({type(error).__name__}); details are in {log}. Please report it.", file=sys.stderr)
