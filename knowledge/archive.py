@@ -12,11 +12,12 @@ An import replaces the whole index, and never loses it on the way:
 2. under the index's write lock, the current index is exported to
    ``PRESSROOM_HOME/backups/before-import-<time>.zip`` and a journal names that backup;
 3. the index is emptied and filled from the archive, then checked;
-4. the journal is removed: the import is done.
+4. the journal is removed: the import is done, and only the last ``KEEP_BACKUPS`` backups are kept.
 
 If step 3 fails, the backup is loaded back before the error is reported; if the process dies
 (power cut, SIGKILL), the next Pressroom process that opens the index finds the journal and
-loads the backup back (``recover``). The backup is kept, and named, after a successful import.
+loads the backup back (``recover``). The backup is kept, and named, after a successful import;
+older ones go once there are more than ``KEEP_BACKUPS``.
 
 >>> export_archive(default_index(), Path("pressroom-backup.zip"))          # doctest: +SKIP
 ArchiveSummary(path=..., documents=12, chunks=318, uploads=2, bytes=1733120)
@@ -66,6 +67,7 @@ if TYPE_CHECKING:  # knowledge.index imports this module lazily, to recover an i
 
 JOURNAL = ".import-journal.json"
 BACKUPS = "backups"
+KEEP_BACKUPS = 5  # the backups an import keeps in PRESSROOM_HOME/backups (the README says so)
 Progress = Callable[[str, int, int], None]
 
 
@@ -231,6 +233,7 @@ def import_archive(index: Index, path: Path, progress: Progress | None = None) -
                     "check the disk and try again."
                 ) from None
             (home / JOURNAL).unlink(missing_ok=True)
+            _prune_backups(home / BACKUPS, KEEP_BACKUPS)
     finally:
         archive.zip.close()
     return ArchiveSummary(Path(path), archive.documents, _chunks(index), len(archive.uploads), Path(path).stat().st_size, backup)
@@ -243,6 +246,13 @@ def _backup(index: Index) -> Path:
     path = folder / f"before-import-{stamp}-{uuid.uuid4().hex[:6]}.zip"
     _write_archive(index, path)
     return path
+
+
+def _prune_backups(folder: Path, keep: int) -> None:
+    """Delete all but the ``keep`` newest backups an import made (other files in the folder are left alone)."""
+    made = sorted(folder.glob("before-import-*.zip"), key=lambda path: (path.stat().st_mtime_ns, path.name))
+    for old in made[:-keep] if keep > 0 else made:
+        old.unlink(missing_ok=True)
 
 
 def _write_journal(home: Path, entry: dict[str, str]) -> None:
