@@ -19,7 +19,6 @@ from assistant.citations import cite
 from assistant.extractive import ExtractiveAnswerer
 from assistant.question import standalone
 from assistant.types import Answer
-from knowledge.errors import ConfigError
 from knowledge.index import Index
 
 
@@ -47,8 +46,9 @@ _answerers: dict[tuple[int, str], Answerer] = {}
 
 def get_answerer(index: Index, name: str) -> Answerer:
     """The answerer ``name`` for ``index``, built once."""
-    if name not in ANSWERERS:
-        raise ConfigError(f"Unknown answerer {name!r}: choose one of {', '.join(sorted(ANSWERERS))}.")
+    from assistant.inputs import check_answerer
+
+    check_answerer(name)
     key = (id(index), name)
     if key not in _answerers:
         _answerers[key] = ANSWERERS[name](index)

@@ -52,9 +52,11 @@ def bundled_path() -> Path:
     return Path(str(resources.files("knowledge") / "data" / BUNDLED))
 
 
-def check_question(question: str) -> str:
+def check_question(question: object) -> str:
     """The question, stripped, or a ``QuestionError`` that says how to fix it."""
-    if not isinstance(question, str) or not question.strip():
+    if question is not None and not isinstance(question, str):
+        raise QuestionError(f"The question must be text, not {type(question).__name__}: type a question about your documents.")
+    if not question or not question.strip():
         raise QuestionError("The question is empty: type a question about your documents.")
     # Lone surrogates (JSON's "\ud800", or argv bytes that are not UTF-8) crash the model's tokenizer.
     question = re.sub("[\ud800-\udfff]", "\ufffd", question.strip())
@@ -65,10 +67,31 @@ def check_question(question: str) -> str:
     return question
 
 
-def check_k(k: int) -> int:
-    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
-        raise ConfigError(f"k must be a whole number from 1 to {MAX_K}, got {k!r}.")
-    return k
+def check_k(k: object) -> int:
+    """The number of passages as an ``int``, or a ``ConfigError``; written as it arrives from code, a command
+    line or JSON (``8``, ``"8"``, ``8.0``).
+
+    >>> check_k("8")
+    8
+    """
+    value: object = k
+    if isinstance(k, str) and re.fullmatch(r"\s*[+-]?(\d{1,9}(\.\d{0,9})?|\.\d{1,9})\s*", k):
+        value = float(k) if "." in k else int(k)  # "2.5" is refused as 2.5, as JSON's 2.5 is
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_K:
+        raise ConfigError(f"k must be a whole number from 1 to {MAX_K}, got {brief(value)}.")
+    return value
+
+
+def brief(value: object, limit: int = 60) -> str:
+    """``repr(value)``, cut short: a message about a value stays one short line.
+
+    >>> brief("x" * 100, limit=10)
+    "'xxxxxx..."
+    """
+    shown = repr(value)
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
 
 
 @dataclass

@@ -166,7 +166,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     ask = commands.add_parser("ask", help="answer a question with cited passages")
     ask.add_argument("question", nargs="+")
-    ask.add_argument("-k", type=int, default=5, help="passages to retrieve (default 5)")
+    # -k and --answerer are checked by ``assistant.inputs``, with the same messages as the chat's endpoints.
+    ask.add_argument("-k", default=5, help="passages to retrieve, 1 to 50 (default 5)")
     ask.add_argument("--answerer", default="extractive", help="how to answer (default: extractive)")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
     ask.set_defaults(run=cmd_ask)
