@@ -210,6 +210,7 @@ def import_archive(index: Index, path: Path, progress: Progress | None = None) -
     home = index.settings.home
     try:
         with index._writing():
+            index._open(first_use=False)  # a fresh home: made here; its bundled release would be replaced at once
             dimension = len(index.embedder.embed_query("dimension"))
             vectors = archive.vectors(dimension) if archive.manifest["model"] == index.embedder.name else {}
             if vectors and len(next(iter(vectors.values()))) != 4 * dimension:

@@ -7,7 +7,8 @@ embedding model only, so vectors of two models never mix.
 Every write ends by giving the chunk collection a new random ``revision`` (in its metadata), so
 that a process can tell with one cheap call whether anyone, on any machine sharing the server,
 has written since it last looked (``revision()``), and derived data such as the lexical index can
-be brought up to date.
+be brought up to date. A chunk collection without a revision is still being made: readers open
+the store with ``create=False``, which refuses it (``NotCreated``), and wait for its maker.
 
 >>> store = ChromaStore(Settings(home=Path("/tmp/pressroom-doc")), "hashing-256")   # doctest: +SKIP
 >>> before = store.revision(); store.bump_revision() != before                      # doctest: +SKIP
@@ -51,6 +52,10 @@ class DocumentRecord:
         return f"{self.sha256}|{self.chunker}|{self.chunks}|{self.added}"
 
 
+class NotCreated(LookupError):
+    """The store's collections for this model do not exist yet, or no write has finished in them."""
+
+
 def collection_name(model: str) -> str:
     slug = re.sub(r"[^a-zA-Z0-9._-]+", "-", model).strip("-._")[:40] or "model"
     return f"pressroom-chunks-{slug}"
@@ -59,7 +64,11 @@ def collection_name(model: str) -> str:
 class ChromaStore:
     """Documents and chunk vectors in Chroma; every call that reaches Chroma lives here."""
 
-    def __init__(self, settings: Settings, model: str) -> None:
+    def __init__(self, settings: Settings, model: str, create: bool = True) -> None:
+        """Open (``create``: and make, if need be) the collections; ``NotCreated`` when ``create`` is False and they are not ready.
+
+        Making them is a write: ``knowledge.index`` does it under the index's write lock, once.
+        """
         self.settings, self.model = settings, model
         try:
             import chromadb
@@ -71,8 +80,8 @@ class ChromaStore:
             else:
                 settings.home.mkdir(parents=True, exist_ok=True)
                 self._client = chromadb.PersistentClient(path=str(settings.home / "chroma"), settings=chroma_settings)
-            self._open_collections()
-        except (ConfigError, StoreError):
+            self._open_collections(create)
+        except (ConfigError, StoreError, NotCreated):
             raise
         except Exception as error:
             where = redact.url(settings.chroma_url) if settings.chroma_url else settings.home / "chroma"
@@ -91,7 +100,19 @@ class ChromaStore:
         """True when the store is a Chroma server that other machines may write to."""
         return bool(self.settings.chroma_url)
 
-    def _open_collections(self) -> None:
+    def _open_collections(self, create: bool = True) -> None:
+        if not create:
+            from chromadb.errors import NotFoundError
+
+            try:
+                chunks = self._client.get_collection(collection_name(self.model), embedding_function=None)
+                self._documents = self._client.get_collection(DOCUMENTS, embedding_function=None)
+            except NotFoundError:
+                raise NotCreated(collection_name(self.model)) from None
+            if not (chunks.metadata or {}).get(REVISION):  # made, but its maker has not finished
+                raise NotCreated(chunks.name)
+            self._chunks = chunks
+            return
         self._documents = self._client.get_or_create_collection(DOCUMENTS, embedding_function=None)
         self._chunks = self._client.get_or_create_collection(
             collection_name(self.model),

@@ -244,6 +244,7 @@ def _silence_stdout() -> None:
 def _run(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     _apply_globals(args)
+    _show_notes()
     from knowledge.errors import PressroomError
 
     try:
@@ -260,6 +261,22 @@ def _run(argv: Sequence[str] | None) -> int:
         log = _log_failure()
         print(f"error: unexpected failure ({type(error).__name__}); details are in {log}. Please report it.", file=sys.stderr)
         return 1
+
+
+class _Notes(logging.Handler):
+    """Pressroom's notes to the person (``pressroom.notes``: a wait for another writer) as ``note:`` lines on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            print(f"note: {one_line(record.getMessage())}", file=sys.stderr, flush=True)
+        except (OSError, ValueError):  # stderr closed: the note is not needed
+            pass
+
+
+def _show_notes() -> None:
+    notes = logging.getLogger("pressroom.notes")
+    if not any(isinstance(handler, _Notes) for handler in notes.handlers):
+        notes.addHandler(_Notes())
 
 
 def _log_failure() -> Path:
