@@ -10,6 +10,12 @@ has written since it last looked (``revision()``), and derived data such as the 
 be brought up to date. A chunk collection without a revision is still being made: readers open
 the store with ``create=False``, which refuses it (``NotCreated``), and wait for its maker.
 
+A local store is read through Chroma's in-process client, which keeps what it first read of a
+collection's vector index for as long as it lives: it would never find what other processes
+added since, and after it had read an empty collection it could not search it again once filled
+("Nothing found on disk"). So each ``ChromaStore`` has a Chroma system of its own, and replaces it
+when the revision shows that another process wrote (``revision()``, before every search).
+
 >>> store = ChromaStore(Settings(home=Path("/tmp/pressroom-doc")), "hashing-256")   # doctest: +SKIP
 >>> before = store.revision(); store.bump_revision() != before                      # doctest: +SKIP
 True
@@ -18,12 +24,15 @@ True
 from __future__ import annotations
 
 import base64
+import contextlib
+import functools
 import json
 import re
+import threading
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from knowledge import redact
 from knowledge.config import Settings
@@ -32,6 +41,7 @@ from knowledge.types import Chunk, Document
 
 DOCUMENTS = "pressroom-documents"
 REVISION = "pressroom:revision"
+_R = TypeVar("_R")
 
 
 @dataclass(frozen=True)
@@ -61,6 +71,17 @@ def collection_name(model: str) -> str:
     return f"pressroom-chunks-{slug}"
 
 
+def _one_call_at_a_time(method: Callable[..., _R]) -> Callable[..., _R]:
+    """A ``ChromaStore`` method that does not overlap another's on a local store (see ``ChromaStore._reopen``)."""
+
+    @functools.wraps(method)
+    def call(self: ChromaStore, *args: Any, **kwargs: Any) -> _R:
+        with self._calls:
+            return method(self, *args, **kwargs)
+
+    return call
+
+
 class ChromaStore:
     """Documents and chunk vectors in Chroma; every call that reaches Chroma lives here."""
 
@@ -70,16 +91,20 @@ class ChromaStore:
         Making them is a write: ``knowledge.index`` does it under the index's write lock, once.
         """
         self.settings, self.model = settings, model
+        # A local client's calls take turns, so that a replaced client is stopped with no call under way;
+        # a server's clients need not (each call is a request of its own).
+        self._calls: Any = contextlib.nullcontext() if settings.chroma_url else threading.RLock()
+        self._system: Any = None  # the local client's own Chroma system
         try:
             import chromadb
             from chromadb.config import Settings as ChromaSettings
 
-            chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
+            self._chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
             if settings.chroma_url:
-                self._client = self._connect(chromadb, settings.chroma_url, chroma_settings)
+                self._client = self._connect(chromadb, settings.chroma_url, self._chroma_settings)
             else:
                 settings.home.mkdir(parents=True, exist_ok=True)
-                self._client = chromadb.PersistentClient(path=str(settings.home / "chroma"), settings=chroma_settings)
+                self._client = self._local_client()
             self._open_collections(create)
         except (ConfigError, StoreError, NotCreated):
             raise
@@ -94,6 +119,7 @@ class ChromaStore:
                 "choose another model name."
             )
         self.max_batch = max(1, min(self._client.get_max_batch_size(), 4000))
+        self._seen = str((self._chunks.metadata or {}).get(REVISION, ""))  # the last revision this store read or wrote
 
     @property
     def remote(self) -> bool:
@@ -122,8 +148,22 @@ class ChromaStore:
 
     # ---- revision: has anyone written since? ---------------------------------------------
 
+    @_one_call_at_a_time
     def revision(self) -> str:
-        """The chunk collection's current revision: one round trip, and it follows a reset made elsewhere."""
+        """The chunk collection's current revision: one round trip, and it follows a reset made elsewhere.
+
+        On a local store, a revision this store has not seen means that another process wrote: the
+        client is replaced first, so that the next query reads the vector index as it is now.
+        """
+        if not self.remote:
+            try:
+                revision = str((self._client.get_collection(self._chunks.name).metadata or {}).get(REVISION, ""))
+            except Exception:  # deleted by a reset elsewhere (and not yet made again)
+                revision = ""
+            if revision != self._seen:
+                self._reopen()
+                self._seen = revision
+            return revision
         try:
             current = self._client.get_collection(self._chunks.name)
         except Exception:  # deleted by a reset elsewhere (and not yet re-created)
@@ -134,13 +174,40 @@ class ChromaStore:
             current = self._chunks
         return str((current.metadata or {}).get(REVISION, ""))
 
+    @_one_call_at_a_time
     def bump_revision(self) -> str:
         """Mark the store as changed; call it after every write. Returns the new revision."""
         revision = uuid.uuid4().hex
         metadata = {key: value for key, value in (self._chunks.metadata or {}).items() if not key.startswith("hnsw:")}
         metadata.update({"model": self.model, REVISION: revision})
         self._chunks.modify(metadata=metadata)
+        self._seen = revision
         return revision
+
+    def _local_client(self) -> Any:
+        """A client of the local store with a Chroma system of its own (Chroma shares one per folder in a process)."""
+        import chromadb
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        path = str(self.settings.home / "chroma")
+        shared = getattr(SharedSystemClient, "_identifier_to_system", {})  # not public: without it, systems are shared
+        shared.pop(path, None)  # leaves other stores' systems running, and lets this client make its own
+        client = chromadb.PersistentClient(path=path, settings=self._chroma_settings)
+        self._system = shared.pop(path, None)
+        return client
+
+    def _reopen(self) -> None:
+        """Replace the local client by a new one and stop the old one's system (its memory goes with it).
+
+        Chroma's in-process client keeps what it first read of each vector index: only a new
+        system reads what other processes wrote since. The caller holds ``_calls``, so no call is
+        using the old client.
+        """
+        old = self._system
+        self._client = self._local_client()
+        self._open_collections()
+        if old is not None:
+            old.stop()
 
     @staticmethod
     def _connect(chromadb: Any, url: str, chroma_settings: Any) -> Any:
@@ -161,6 +228,7 @@ class ChromaStore:
 
     # ---- documents ----------------------------------------------------------------------
 
+    @_one_call_at_a_time
     def document_records(self) -> list[DocumentRecord]:
         result = self._documents.get(include=["metadatas"])
         return sorted(
@@ -181,6 +249,7 @@ class ChromaStore:
             chunks=int(meta.get("chunks", 0)),
         )
 
+    @_one_call_at_a_time
     def get_document(self, source: str) -> Document | None:
         result = self._documents.get(ids=[source], include=["metadatas", "documents"])
         if not result["ids"]:
@@ -200,6 +269,7 @@ class ChromaStore:
         """Store (or replace) a document's text and facts; returns its ``DocumentRecord.version``."""
         return self.put_documents([(document, chunker, chunks)])[0]
 
+    @_one_call_at_a_time
     def put_documents(self, items: Sequence[tuple[Document, str, int]]) -> list[str]:
         """``put_document`` for many ``(document, chunker, chunks)`` at once, in as few calls as Chroma allows."""
         versions = []
@@ -227,14 +297,17 @@ class ChromaStore:
             versions += [self._record(document.source, meta).version for (document, _, _), meta in zip(batch, metas)]
         return versions
 
+    @_one_call_at_a_time
     def delete_document(self, source: str) -> None:
         self._documents.delete(ids=[source])
 
     # ---- chunks -------------------------------------------------------------------------
 
+    @_one_call_at_a_time
     def chunk_count(self) -> int:
         return self._chunks.count()
 
+    @_one_call_at_a_time
     def chunk_ids(self, source: str | None = None) -> set[str]:
         where = {"source": source} if source is not None else None
         ids: set[str] = set()
@@ -246,6 +319,7 @@ class ChromaStore:
                 return ids
             offset += self.max_batch
 
+    @_one_call_at_a_time
     def add_chunks(self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]] | Any) -> None:
         """Store chunks with their vectors (a list of lists, or a 2-D numpy array passed as it is)."""
         for offset in range(0, len(chunks), self.max_batch):
@@ -258,11 +332,13 @@ class ChromaStore:
                 metadatas=[_chunk_meta(chunk) for chunk in batch],
             )
 
+    @_one_call_at_a_time
     def delete_chunks(self, ids: Iterable[str]) -> None:
         ids = list(ids)
         for offset in range(0, len(ids), self.max_batch):
             self._chunks.delete(ids=ids[offset : offset + self.max_batch])
 
+    @_one_call_at_a_time
     def get_chunks(self, ids: Sequence[str]) -> dict[str, Chunk]:
         if not ids:
             return {}
@@ -272,6 +348,7 @@ class ChromaStore:
             for chunk_id, text, meta in zip(result["ids"], result["documents"], result["metadatas"])
         }
 
+    @_one_call_at_a_time
     def vectors(self, ids: Sequence[str]) -> dict[str, list[float]]:
         """The stored vectors of the chunks ``ids`` that exist (``pressroom export`` archives them)."""
         found: dict[str, list[float]] = {}
@@ -281,6 +358,7 @@ class ChromaStore:
             found.update((chunk_id, [float(x) for x in vector]) for chunk_id, vector in zip(page["ids"], page["embeddings"]))
         return found
 
+    @_one_call_at_a_time
     def query(self, vector: Sequence[float], n: int, sources: Sequence[str] | None = None) -> list[tuple[Chunk, float]]:
         """The ``n`` nearest chunks with their cosine similarity, best first (one round trip); only of ``sources`` if given."""
         where = None if sources is None else {"source": {"$in": list(sources)}}
@@ -303,13 +381,15 @@ class ChromaStore:
             return
         offset = 0
         while True:
-            page = self._chunks.get(include=["documents", "metadatas"], limit=self.max_batch, offset=offset)
+            with self._calls:
+                page = self._chunks.get(include=["documents", "metadatas"], limit=self.max_batch, offset=offset)
             for chunk_id, text, meta in zip(page["ids"], page["documents"], page["metadatas"]):
                 yield _chunk(chunk_id, text or "", meta or {})
             if len(page["ids"]) < self.max_batch:
                 return
             offset += self.max_batch
 
+    @_one_call_at_a_time
     def reset(self) -> None:
         """Delete every document and every chunk of every model."""
         for collection in self._client.list_collections():
