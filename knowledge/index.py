@@ -31,7 +31,8 @@ from knowledge.errors import BusyError, ConfigError, IndexEmptyError, IngestErro
 from knowledge.lexical import LexicalIndex
 from knowledge.naming import DocumentNames
 from knowledge.sources import discover, read, read_bytes, sha256_bytes, source_id
-from knowledge.store import ChromaStore, DocumentRecord, NotCreated, Span, collection_name, pack_sentences, unpack_sentences
+from knowledge.sentence_vectors import Span, pack_sentences, unpack_sentences
+from knowledge.store import ChromaStore, DocumentRecord, NotCreated, collection_name
 from knowledge.text import terms
 from knowledge.types import Chunk, Document, IngestReport, Passage, SourceInfo
 
