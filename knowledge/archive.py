@@ -105,6 +105,8 @@ def export_archive(index: Index, path: Path, overwrite: bool = False) -> Archive
     path = Path(path).expanduser()
     if path.is_dir():
         raise ConfigError(f"{path} is a folder: name the archive file to write, e.g. {path / 'pressroom-backup.zip'}.")
+    if path.exists() and not path.is_file():  # a device (/dev/null), a pipe, a socket: --force must not replace it
+        raise ConfigError(f"{path} is not a regular file: name the archive file to write, e.g. pressroom-backup.zip.")
     if path.exists() and not overwrite:
         raise ConfigError(f"{path} already exists: choose another name, or pass --force to replace it.")
     if not path.parent.is_dir():

@@ -424,3 +424,13 @@ def test_imports_keep_only_the_last_few_backups(filled: Index, tmp_path: Path) -
     assert kept == sorted(made[-KEEP_BACKUPS:])  # the newest, the last import's among them
     assert (folder / "my-own-copy.zip").read_bytes().startswith(b"kept")
     check_invariants(open_index(target.settings.home))
+
+
+def test_export_never_replaces_a_device_or_a_pipe(filled: Index, tmp_path: Path) -> None:
+    """`pressroom export --force /dev/null` renamed the archive over /dev/null (as root). A target that
+    exists must be a regular file; a named pipe stands in for the device here (a regression must not
+    replace the machine's /dev/null)."""
+    os.mkfifo(tmp_path / "pipe.zip")
+    with pytest.raises(ConfigError, match="is not a regular file"):
+        export_archive(filled, tmp_path / "pipe.zip", overwrite=True)
+    assert (tmp_path / "pipe.zip").is_fifo()
