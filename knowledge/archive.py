@@ -103,14 +103,17 @@ def export_archive(index: Index, path: Path, overwrite: bool = False) -> Archive
     writers wait for the export to finish.
     """
     path = Path(path).expanduser()
-    if path.is_dir():
-        raise ConfigError(f"{path} is a folder: name the archive file to write, e.g. {path / 'pressroom-backup.zip'}.")
-    if path.exists() and not path.is_file():  # a device (/dev/null), a pipe, a socket: --force must not replace it
-        raise ConfigError(f"{path} is not a regular file: name the archive file to write, e.g. pressroom-backup.zip.")
-    if path.exists() and not overwrite:
-        raise ConfigError(f"{path} already exists: choose another name, or pass --force to replace it.")
-    if not path.parent.is_dir():
-        raise ConfigError(f"The folder {path.parent} does not exist: create it or choose another place for the archive.")
+    try:
+        if path.is_dir():
+            raise ConfigError(f"{path} is a folder: name the archive file to write, e.g. {path / 'pressroom-backup.zip'}.")
+        if path.exists() and not path.is_file():  # a device (/dev/null), a pipe, a socket: --force must not replace it
+            raise ConfigError(f"{path} is not a regular file: name the archive file to write, e.g. pressroom-backup.zip.")
+        if path.exists() and not overwrite:
+            raise ConfigError(f"{path} already exists: choose another name, or pass --force to replace it.")
+        if not path.parent.is_dir():
+            raise ConfigError(f"The folder {path.parent} does not exist: create it or choose another place for the archive.")
+    except OSError as error:  # a name too long, a loop of links...
+        raise ConfigError(f"{path}: cannot be written ({error.strerror or error}); choose another name for the archive.") from None
     index.ensure_default()
     with index._writing():
         return _write_archive(index, path)

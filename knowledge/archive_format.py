@@ -168,12 +168,12 @@ def read_archive(path: Path) -> Archive:
     Raises an ``IngestError`` that names the problem; nothing is written.
     """
     path = Path(path).expanduser()
-    if not path.exists():
-        raise IngestError(f"{path}: no such file; check the archive's path and try again.")
-    if not path.is_file():
-        raise IngestError(f"{path}: is not a file; name a Pressroom archive made by `pressroom export`.")
     try:
-        with open(path, "rb"):  # a file we may not read is not a damaged one
+        if not path.exists():
+            raise IngestError(f"{path}: no such file; check the archive's path and try again.")
+        if not path.is_file():
+            raise IngestError(f"{path}: is not a file; name a Pressroom archive made by `pressroom export`.")
+        with open(path, "rb"):  # a file we may not read (or a name too long) is not a damaged archive
             pass
     except OSError as error:
         raise IngestError(f"{path}: cannot be read ({error.strerror or error}); check the file and try again.") from None

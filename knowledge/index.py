@@ -309,7 +309,11 @@ class Index:
             raise IngestError("No path given: name the files or folders to ingest.")
         self.ensure_default()
         report = IngestReport()
-        files, report.errors = discover(paths)
+        try:
+            files, report.errors = discover(paths)
+        except OSError as error:  # a path the system refuses outright, e.g. a name too long for it
+            where = os.fsdecode(error.filename) if error.filename is not None else "A path"
+            raise IngestError(f"{where}: cannot be read ({error.strerror or error}); check the path and try again.") from None
         with self._writing():
             listed = self._ingest_paths(files, report, progress)
             report.removed = self._remove_vanished(paths, listed)

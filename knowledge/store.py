@@ -250,6 +250,9 @@ class ChromaStore:
 
     @_one_call_at_a_time
     def get_document(self, source: str) -> Document | None:
+        """The stored document ``source``, or None; an id no document can have (not text, not UTF-8) is simply not found."""
+        if not isinstance(source, str) or re.search("[\ud800-\udfff]", source):
+            return None
         result = self._documents.get(ids=[source], include=["metadatas", "documents"])
         if not result["ids"]:
             return None

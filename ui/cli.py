@@ -8,6 +8,7 @@ so ``pressroom --help`` stays instant.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -22,8 +23,11 @@ Command = Callable[[argparse.Namespace], int]
 
 
 def one_line(message: str) -> str:
-    """``message`` with control characters (a newline in a file name) written as escapes, so it stays one line."""
-    return re.sub(r"[\x00-\x1f\x7f]", lambda match: repr(match.group())[1:-1], message)
+    """``message`` with control characters and line separators (a newline in a file name) written as escapes,
+    so it stays one line; so are the bytes of a file name that are not UTF-8 (lone surrogates), which no
+    stream may refuse."""
+    line = re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", lambda match: match.group().encode("unicode_escape").decode(), message)
+    return line.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _print_json(data: Any) -> None:
@@ -242,6 +246,9 @@ def _silence_stdout() -> None:
 
 
 def _run(argv: Sequence[str] | None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # a file name that is not UTF-8 is printed with \x escapes, never refused
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     args = build_parser().parse_args(argv)
     _apply_globals(args)
     _show_notes()
