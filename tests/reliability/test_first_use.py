@@ -10,10 +10,13 @@ was still filling it could never search it afterwards.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from knowledge import Index, Settings
 from knowledge.embedding import Embedder
@@ -119,3 +122,57 @@ def test_a_store_made_but_not_yet_filled_is_not_read(fake_index: Index) -> None:
     with pytest.raises(NotCreated):
         ChromaStore(fake_index.settings, fake_index.embedder.name, create=False)
     assert [s.source for s in fake_index.sources()] == []  # opened under the lock; the marker says first use was done
+
+
+# ---- several processes at once, with generated commands ---------------------------------------
+
+QUESTIONS = ["When was the plan launched?", "When did the committee meet about the budget?", "Who chaired it?"]
+
+
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """Three folders of notes with names of their own (so that any order of ingests gives one index)."""
+    root = tmp_path_factory.mktemp("concurrent-notes")
+    made = []
+    for number in range(3):
+        folder = root / f"folder-{number}"
+        for path in make_corpus(folder, files=3, seed=60 + number, sentences=(4, 10)).values():
+            path.rename(path.with_name(f"f{number}-{path.name}"))
+        made.append(folder)
+    return made
+
+
+def command(folders: list[Path], exports: Path) -> st.SearchStrategy[list[str]]:
+    ingest = st.lists(st.sampled_from(folders), min_size=1, max_size=2, unique=True).map(lambda chosen: ["ingest", "--json", *map(str, chosen)])
+    ask = st.sampled_from(QUESTIONS).map(lambda question: ["ask", "--json", question])
+    export = st.integers(0, 10**9).map(lambda n: ["export", "--json", str(exports / f"copy-{n}.zip")])
+    return st.one_of(ingest, ingest, ask, st.just(["sources", "--json"]), export)
+
+
+@pytest.mark.slow
+@settings(max_examples=5, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_two_to_four_processes_on_a_fresh_home_make_the_index_a_serial_run_makes(
+    folders: list[Path], tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    """Started at the same moment on a fresh home, every command succeeds (waiting its turn to write),
+    and the index is the one the same commands give one after the other."""
+    from ui.cli import main
+
+    root = tmp_path_factory.mktemp("concurrent")
+    commands = data.draw(st.lists(command(folders, root), min_size=2, max_size=4), label="commands")
+    runs = [finished(process) for process in [spawn(*argv, home=root / "home") for argv in commands]]
+    for argv, run in zip(commands, runs):
+        assert run.returncode == 0 and "error" not in run.stderr, (argv, run.stderr)
+        json.loads(run.stdout)  # whole JSON: nothing else was printed on stdout
+    together = check_invariants(open_index(root / "home"))
+
+    saved = {name: os.environ.get(name) for name in ("PRESSROOM_HOME", "PRESSROOM_MODEL")}
+    try:  # the same commands, one after the other, in this process
+        for argv in commands:
+            argv = [arg.replace(".zip", "-serial.zip") for arg in argv]
+            assert main(["--home", str(root / "serial-home"), "--model", "hashing", *argv]) == 0, argv
+    finally:
+        for name, value in saved.items():
+            os.environ.pop(name, None) if value is None else os.environ.__setitem__(name, value)
+    assert together == check_invariants(open_index(root / "serial-home"))
