@@ -299,14 +299,13 @@ def checked(archive: Archive, name: str) -> Iterator[bytes]:
     meta = archive.entry(name)
     digest, size = hashlib.sha256(), 0
     damaged = f"{archive.path}: the entry {name} is damaged (size or checksum differs); export the index again."
-    with refused_as_damaged(damaged):
-        with archive.zip.open(name) as handle:
-            while block := handle.read(BLOCK):
-                size += len(block)
-                if size > meta["bytes"]:  # never inflate more than the manifest declared (zip bombs)
-                    raise IngestError(damaged)
-                digest.update(block)
-                yield block
+    with refused_as_damaged(damaged), archive.zip.open(name) as handle:
+        while block := handle.read(BLOCK):
+            size += len(block)
+            if size > meta["bytes"]:  # never inflate more than the manifest declared (zip bombs)
+                raise IngestError(damaged)
+            digest.update(block)
+            yield block
     if size != meta["bytes"] or digest.hexdigest() != meta["sha256"]:
         raise IngestError(damaged)
 

@@ -30,8 +30,8 @@ from knowledge.embedding import Embedder, PassageText, get_embedder
 from knowledge.errors import BusyError, ConfigError, IndexEmptyError, IngestError, NotFoundError, QuestionError
 from knowledge.lexical import LexicalIndex
 from knowledge.naming import DocumentNames
-from knowledge.sources import discover, read, read_bytes, sha256_bytes, source_id
 from knowledge.sentence_vectors import Span, pack_sentences, unpack_sentences
+from knowledge.sources import discover, read, read_bytes, sha256_bytes, source_id
 from knowledge.store import ChromaStore, DocumentRecord, NotCreated, collection_name
 from knowledge.text import terms
 from knowledge.types import Chunk, Document, IngestReport, Passage, SourceInfo
@@ -138,16 +138,18 @@ class Index:
     @property
     def lexical(self) -> LexicalIndex:
         """The lexical index, made to hold what the store holds when it is opened."""
-        if self._lexical is None:
+        lexical = self._lexical
+        if lexical is None:
             store = self.store  # first: opening the store may be the first use, which makes the lexical index too
             with self._opening:
-                if self._lexical is None:
+                lexical = self._lexical
+                if lexical is None:
                     self.settings.home.mkdir(parents=True, exist_ok=True)
                     lexical = LexicalIndex(self.settings.home / f"lexical-{collection_name(self.embedder.name)}.sqlite")
                     if lexical.count() != store.chunk_count():
                         self._sync_lexical(lexical)
                     self._lexical = lexical
-        return self._lexical
+        return lexical
 
     @lexical.deleter
     def lexical(self) -> None:
@@ -205,13 +207,17 @@ class Index:
             if self._store is None and (self.settings.home / INITIALIZED).exists():
                 with contextlib.suppress(NotCreated):
                     self._store = ChromaStore(self.settings, self.embedder.name, create=False)
-            if self._store is None:
-                with self._writing():  # which may repair what a killed writer left, opening the store: look again
-                    if self._store is None:
-                        self._store = ChromaStore(self.settings, self.embedder.name)
-                    if first_use:
-                        self._first_use()
-            return self._store
+            if self._store is not None:
+                return self._store
+        # Not under ``_opening``: a thread of this process that holds the write lock may need to open the store.
+        with self._writing():  # which may repair what a killed writer left, and open the store for that
+            with self._opening:
+                if self._store is None:
+                    self._store = ChromaStore(self.settings, self.embedder.name)
+                store = self._store
+            if first_use:
+                self._first_use()  # done once: a second thread here finds it done
+        return store
 
     def _first_use(self) -> None:
         """The bundled release in an empty store, and every stored document embedded for this model; the caller holds the lock."""

@@ -155,9 +155,11 @@ class ChromaStore:
         client is replaced first, so that the next query reads the vector index as it is now.
         """
         if not self.remote:
+            from chromadb.errors import NotFoundError
+
             try:
                 revision = str((self._client.get_collection(self._chunks.name).metadata or {}).get(REVISION, ""))
-            except Exception:  # deleted by a reset elsewhere (and not yet made again)
+            except NotFoundError:  # deleted by a reset elsewhere (and not yet made again)
                 revision = ""
             if revision != self._seen:
                 self._reopen()

@@ -183,8 +183,8 @@ def call(http: httpx.Client, api_name: str, data: list[Any]) -> tuple[str, Any]:
     started = http.post(f"/gradio_api/call/{api_name}", content=body, headers={"content-type": "application/json"})
     assert started.status_code == 200, started.text
     events = http.get(f"/gradio_api/call/{api_name}/{started.json()['event_id']}").text
-    kind = re.findall(r"^event: (\w+)", events, re.M)[-1]
-    payload = json.loads(re.findall(r"^data: (.*)$", events, re.M)[-1])
+    kind = re.findall(r"^event: (\w+)", events, re.MULTILINE)[-1]
+    payload = json.loads(re.findall(r"^data: (.*)$", events, re.MULTILINE)[-1])
     return kind, payload.get("error") if kind == "error" and isinstance(payload, dict) else payload
 
 
