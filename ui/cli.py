@@ -220,7 +220,8 @@ def _apply_globals(args: argparse.Namespace) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; the exit code is 0, or 1 with one line on stderr (130 when interrupted).
+    """Run one command; the exit code is 0, or 1 with one line on stderr (2 for argparse's usage
+    errors, 130 when interrupted).
 
     A reader that goes away (``pressroom sources | head -1``) ends the command quietly with 0, as
     Unix tools do: the output is flushed here, so a closed pipe shows up inside this function.
