@@ -66,13 +66,18 @@ def test_an_ingest_and_an_ask_started_together_on_a_fresh_home(tmp_path: Path) -
 @pytest.mark.slow
 def test_a_command_that_waits_for_the_first_use_says_so_after_a_second(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    holder = hold_the_lock(home, 3.0)  # another process is writing to a fresh home (making it, say)
-    listing = finished(spawn("sources", "--json", home=home))
-    holder.wait(timeout=10)
-    assert listing.returncode == 0, listing.stderr
-    assert [item["source"] for item in json.loads(listing.stdout)] == ["iom-mali-trafficking-2023"]
-    lines = listing.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith(f"note: Another Pressroom process is writing to {home}; waiting"), listing.stderr
+    holder = hold_the_lock(home, 120.0)  # another process is writing to a fresh home (making it, say)
+    listing = spawn("sources", "--json", home=home)
+    assert listing.stderr is not None
+    try:
+        note = listing.stderr.readline()  # written after a second of waiting, while the lock is still held
+    finally:
+        holder.kill()
+        holder.wait()
+    out, err = listing.communicate(timeout=120)
+    assert listing.returncode == 0, err
+    assert note.startswith(f"note: Another Pressroom process is writing to {home}; waiting") and err == "", (note, err)
+    assert [item["source"] for item in json.loads(out)] == ["iom-mali-trafficking-2023"]
 
 
 def lock_is_held(home: Path) -> bool:
