@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from assistant.inputs import check_inputs
 from assistant.types import Answer, Citation, SentenceCheck
 from knowledge.errors import ConfigError, PressroomError, QuestionError
-from knowledge.index import Index, check_k, check_question, default_index
+from knowledge.index import Index, default_index
 
 if TYPE_CHECKING:
     from assistant.answerer import Answerer
@@ -32,13 +33,14 @@ def ask(
     ``history`` holds earlier turns (``(user, assistant)`` pairs or ``{"role", "content"}``
     messages) so that follow-ups such as "Who chaired it?" work. ``rerank=False`` leaves out the
     cross-encoder (retrieval's fused order, hand-set answer weights), for comparison. Raises a
-    ``PressroomError`` with a message for people when the question or the index cannot be used.
+    ``PressroomError`` with a message for people when the question, ``k``, the answerer or the index
+    cannot be used (``assistant.inputs``: the same messages as the command line and the chat's endpoints).
     """
     from assistant.chain import build_chain
 
-    question, k = check_question(question), check_k(k)
-    chain = build_chain(index or default_index(), answerer, rerank)
-    return chain.invoke({"question": question, "k": k, "history": list(history or []), "rerank": bool(rerank)})
+    inputs = check_inputs(question, k, answerer)
+    chain = build_chain(index or default_index(), inputs.answerer, rerank)
+    return chain.invoke({"question": inputs.question, "k": inputs.k, "history": list(history or []), "rerank": bool(rerank)})
 
 
 def ask_stream(
@@ -60,9 +62,9 @@ def ask_stream(
     """
     from assistant.chain import stream_answer
 
-    question, k = check_question(question), check_k(k)
-    inputs = {"question": question, "k": k, "history": list(history or []), "rerank": bool(rerank)}
-    return stream_answer(index or default_index(), answerer, inputs)
+    inputs = check_inputs(question, k, answerer)
+    state = {"question": inputs.question, "k": inputs.k, "history": list(history or []), "rerank": bool(rerank)}
+    return stream_answer(index or default_index(), inputs.answerer, state)
 
 
 __all__ = ["Answer", "Citation", "ConfigError", "PressroomError", "QuestionError", "SentenceCheck", "ask", "ask_stream"]

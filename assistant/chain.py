@@ -19,7 +19,6 @@ from assistant.citations import citation_of, cite
 from assistant.extractive import ExtractiveAnswerer
 from assistant.question import standalone
 from assistant.types import UNSURE, Answer
-from knowledge.errors import ConfigError
 from knowledge.index import Index
 
 
@@ -50,8 +49,9 @@ _answerers: dict[tuple[int, str, bool], Answerer] = {}
 
 def get_answerer(index: Index, name: str, rerank: bool = True) -> Answerer:
     """The answerer ``name`` for ``index`` (with or without the cross-encoder), built once."""
-    if name not in ANSWERERS:
-        raise ConfigError(f"Unknown answerer {name!r}: choose one of {', '.join(sorted(ANSWERERS))}.")
+    from assistant.inputs import check_answerer
+
+    check_answerer(name)
     key = (id(index), name, rerank)
     if key not in _answerers:
         _answerers[key] = ANSWERERS[name](index, rerank)

@@ -32,7 +32,7 @@ from knowledge import Index, Settings
 from knowledge.chunking import CHUNKER_VERSION, chunk_document, embedding_text, sentences_of
 from knowledge.embedding import Embedder
 from knowledge.index import _cached_query_vector, on_model_thread
-from knowledge.store import pack_sentences
+from knowledge.sentence_vectors import pack_sentences
 from knowledge.types import Document
 
 SIZES = (1_000, 10_000, 100_000)

@@ -12,11 +12,12 @@ An import replaces the whole index, and never loses it on the way:
 2. under the index's write lock, the current index is exported to
    ``PRESSROOM_HOME/backups/before-import-<time>.zip`` and a journal names that backup;
 3. the index is emptied and filled from the archive, then checked;
-4. the journal is removed: the import is done.
+4. the journal is removed: the import is done, and only the last ``KEEP_BACKUPS`` backups are kept.
 
 If step 3 fails, the backup is loaded back before the error is reported; if the process dies
 (power cut, SIGKILL), the next Pressroom process that opens the index finds the journal and
-loads the backup back (``recover``). The backup is kept, and named, after a successful import.
+loads the backup back (``recover``). The backup is kept, and named, after a successful import;
+older ones go once there are more than ``KEEP_BACKUPS``.
 
 >>> export_archive(default_index(), Path("pressroom-backup.zip"))          # doctest: +SKIP
 ArchiveSummary(path=..., documents=12, chunks=318, uploads=2, bytes=1733120)
@@ -66,6 +67,7 @@ if TYPE_CHECKING:  # knowledge.index imports this module lazily, to recover an i
 
 JOURNAL = ".import-journal.json"
 BACKUPS = "backups"
+KEEP_BACKUPS = 5  # the backups an import keeps in PRESSROOM_HOME/backups (the README says so)
 Progress = Callable[[str, int, int], None]
 
 
@@ -101,12 +103,17 @@ def export_archive(index: Index, path: Path, overwrite: bool = False) -> Archive
     writers wait for the export to finish.
     """
     path = Path(path).expanduser()
-    if path.is_dir():
-        raise ConfigError(f"{path} is a folder: name the archive file to write, e.g. {path / 'pressroom-backup.zip'}.")
-    if path.exists() and not overwrite:
-        raise ConfigError(f"{path} already exists: choose another name, or pass --force to replace it.")
-    if not path.parent.is_dir():
-        raise ConfigError(f"The folder {path.parent} does not exist: create it or choose another place for the archive.")
+    try:
+        if path.is_dir():
+            raise ConfigError(f"{path} is a folder: name the archive file to write, e.g. {path / 'pressroom-backup.zip'}.")
+        if path.exists() and not path.is_file():  # a device (/dev/null), a pipe, a socket: --force must not replace it
+            raise ConfigError(f"{path} is not a regular file: name the archive file to write, e.g. pressroom-backup.zip.")
+        if path.exists() and not overwrite:
+            raise ConfigError(f"{path} already exists: choose another name, or pass --force to replace it.")
+        if not path.parent.is_dir():
+            raise ConfigError(f"The folder {path.parent} does not exist: create it or choose another place for the archive.")
+    except OSError as error:  # a name too long, a loop of links...
+        raise ConfigError(f"{path}: cannot be written ({error.strerror or error}); choose another name for the archive.") from None
     index.ensure_default()
     with index._writing():
         return _write_archive(index, path)
@@ -208,6 +215,7 @@ def import_archive(index: Index, path: Path, progress: Progress | None = None) -
     home = index.settings.home
     try:
         with index._writing():
+            index._open(first_use=False)  # a fresh home: made here; its bundled release would be replaced at once
             dimension = len(index.embedder.embed_query("dimension"))
             vectors = archive.vectors(dimension) if archive.manifest["model"] == index.embedder.name else {}
             if vectors and len(next(iter(vectors.values()))) != 4 * dimension:
@@ -231,6 +239,7 @@ def import_archive(index: Index, path: Path, progress: Progress | None = None) -
                     "check the disk and try again."
                 ) from None
             (home / JOURNAL).unlink(missing_ok=True)
+            _prune_backups(home / BACKUPS, KEEP_BACKUPS)
     finally:
         archive.zip.close()
     return ArchiveSummary(Path(path), archive.documents, _chunks(index), len(archive.uploads), Path(path).stat().st_size, backup)
@@ -243,6 +252,13 @@ def _backup(index: Index) -> Path:
     path = folder / f"before-import-{stamp}-{uuid.uuid4().hex[:6]}.zip"
     _write_archive(index, path)
     return path
+
+
+def _prune_backups(folder: Path, keep: int) -> None:
+    """Delete all but the ``keep`` newest backups an import made (other files in the folder are left alone)."""
+    made = sorted(folder.glob("before-import-*.zip"), key=lambda path: (path.stat().st_mtime_ns, path.name))
+    for old in made[:-keep] if keep > 0 else made:
+        old.unlink(missing_ok=True)
 
 
 def _write_journal(home: Path, entry: dict[str, str]) -> None:

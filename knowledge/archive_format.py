@@ -16,12 +16,15 @@ each must match its sha256, so a damaged or crafted archive is refused with one 
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import math
 import re
+import struct
 import sys
 import zipfile
+import zlib
 from array import array
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -47,6 +50,45 @@ MAX_UPLOADS = 100_000
 BLOCK = 1 << 20
 _SOURCE = re.compile(r"[\w.-]{1,200}", re.UNICODE)
 _SHA = re.compile(r"[0-9a-f]{64}")
+# Whatever zipfile, zlib, struct and the JSON, text and base64 decoders raise on bytes that are not
+# what Pressroom wrote: ValueError covers JSON, Unicode and base64 errors; RuntimeError, an entry
+# that says it is encrypted; NotImplementedError, an unknown compression method or zip version;
+# OSError, a seek before the start of the file; KeyError, TypeError and IndexError, parts missing.
+UNREADABLE = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    struct.error,
+    EOFError,
+    OSError,
+    ValueError,
+    KeyError,
+    TypeError,
+    IndexError,
+    OverflowError,
+    NotImplementedError,
+    RuntimeError,
+)
+
+
+@contextlib.contextmanager
+def refused_as_damaged(message: str) -> Iterator[None]:
+    """Turn any error of reading an archive's bytes into its one-line refusal: ``IngestError(message)``.
+
+    Every read of an archive goes through here, so that no decompression or parsing error escapes
+    as anything but "the archive is damaged".
+
+    >>> with refused_as_damaged("a.zip: is damaged; export the index again."):
+    ...     json.loads("{")
+    Traceback (most recent call last):
+    knowledge.errors.IngestError: a.zip: is damaged; export the index again.
+    """
+    try:
+        yield
+    except IngestError:
+        raise
+    except UNREADABLE:
+        raise IngestError(message) from None
 
 
 class Member:
@@ -100,7 +142,7 @@ class Archive:
 
     def lines(self, name: str) -> Iterator[bytes]:
         """The lines of an entry, checked against its size and sha256 as they are read."""
-        yield from _lines(checked(self, name))
+        yield from _lines(self.path, checked(self, name))
 
     def documents_in(self, home: Path) -> Iterator[Document]:
         old_uploads, uploads = f"{self.manifest.get('home', '')}/{UPLOADS}/", set(self.uploads)
@@ -126,22 +168,23 @@ def read_archive(path: Path) -> Archive:
     Raises an ``IngestError`` that names the problem; nothing is written.
     """
     path = Path(path).expanduser()
-    if not path.exists():
-        raise IngestError(f"{path}: no such file; check the archive's path and try again.")
-    if not path.is_file():
-        raise IngestError(f"{path}: is not a file; name a Pressroom archive made by `pressroom export`.")
     try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, EOFError, ValueError):
-        raise IngestError(f"{path}: is not a Pressroom archive (not a zip file, or a damaged one); export it again.") from None
+        if not path.exists():
+            raise IngestError(f"{path}: no such file; check the archive's path and try again.")
+        if not path.is_file():
+            raise IngestError(f"{path}: is not a file; name a Pressroom archive made by `pressroom export`.")
+        with open(path, "rb"):  # a file we may not read (or a name too long) is not a damaged archive
+            pass
     except OSError as error:
         raise IngestError(f"{path}: cannot be read ({error.strerror or error}); check the file and try again.") from None
+    with refused_as_damaged(f"{path}: is not a Pressroom archive (not a zip file, or a damaged one); export it again."):
+        archive = zipfile.ZipFile(path)
     try:
-        checked = _check(path, archive)
+        with refused_as_damaged(f"{path}: is damaged (its zip structure cannot be read); export the index again."):
+            return _check(path, archive)
     except BaseException:
         archive.close()
         raise
-    return checked
 
 
 def _check(path: Path, archive: zipfile.ZipFile) -> Archive:
@@ -213,14 +256,12 @@ def upload_name(name: str) -> bool:
 
 def _manifest(path: Path, archive: zipfile.ZipFile) -> dict[str, Any]:
     damaged = f"{path}: its manifest is damaged or from another program; export the index again."
-    try:
+    with refused_as_damaged(damaged):
         with archive.open(MANIFEST) as handle:
             raw = handle.read(MAX_MANIFEST + 1)
         if len(raw) > MAX_MANIFEST:
             raise IngestError(damaged)
         manifest = json.loads(raw.decode("utf-8"))
-    except (zipfile.BadZipFile, UnicodeDecodeError, json.JSONDecodeError, EOFError, ValueError, OSError):
-        raise IngestError(damaged) from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise IngestError(f"{path}: is not a Pressroom archive; make one with `pressroom export FILE`.")
     if manifest.get("version") != VERSION:
@@ -257,26 +298,23 @@ def checked(archive: Archive, name: str) -> Iterator[bytes]:
     meta = archive.entry(name)
     digest, size = hashlib.sha256(), 0
     damaged = f"{archive.path}: the entry {name} is damaged (size or checksum differs); export the index again."
-    try:
-        with archive.zip.open(name) as handle:
-            while block := handle.read(BLOCK):
-                size += len(block)
-                if size > meta["bytes"]:  # never inflate more than the manifest declared (zip bombs)
-                    raise IngestError(damaged)
-                digest.update(block)
-                yield block
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, RuntimeError):
-        raise IngestError(damaged) from None
+    with refused_as_damaged(damaged), archive.zip.open(name) as handle:
+        while block := handle.read(BLOCK):
+            size += len(block)
+            if size > meta["bytes"]:  # never inflate more than the manifest declared (zip bombs)
+                raise IngestError(damaged)
+            digest.update(block)
+            yield block
     if size != meta["bytes"] or digest.hexdigest() != meta["sha256"]:
         raise IngestError(damaged)
 
 
-def _lines(blocks: Iterator[bytes]) -> Iterator[bytes]:
+def _lines(path: Path, blocks: Iterator[bytes]) -> Iterator[bytes]:
     pending = b""
     for block in blocks:
         pending += block
         if len(pending) > MAX_LINE:
-            raise IngestError("An archive line is longer than any document Pressroom stores; the archive is damaged.")
+            raise IngestError(f"{path}: holds a line longer than any document Pressroom stores; the archive is damaged.")
         *complete, pending = pending.split(b"\n")
         yield from (line for line in complete if line.strip())
     if pending.strip():
@@ -285,10 +323,8 @@ def _lines(blocks: Iterator[bytes]) -> Iterator[bytes]:
 
 def _document(path: Path, number: int, line: bytes) -> Document:
     damaged = f"{path}: document {number} in {DOCUMENTS} is damaged; export the index again."
-    try:
+    with refused_as_damaged(damaged):
         entry = json.loads(line.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise IngestError(damaged) from None
     if not isinstance(entry, dict):
         raise IngestError(damaged)
     text, pages = entry.get("text"), entry.get("pages", [])
@@ -320,11 +356,9 @@ def _replace_path(document: Document, path: str) -> Document:
 
 def _vector_entry(path: Path, number: int, line: bytes, dimension: int | None) -> tuple[str, bytes]:
     damaged = f"{path}: vector {number} in {VECTORS} is damaged; export the index again."
-    try:
+    with refused_as_damaged(damaged):
         entry = json.loads(line.decode("ascii"))
         key, packed = entry["key"], base64.b64decode(entry["vector"], validate=True)
-    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError):
-        raise IngestError(damaged) from None
     if not isinstance(key, str) or not _SHA.fullmatch(key) or not packed or len(packed) % 4:
         raise IngestError(damaged)
     if dimension is not None and len(packed) != 4 * dimension:

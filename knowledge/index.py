@@ -1,28 +1,28 @@
 """The index: ingest files, keep Chroma and the lexical index in step, and retrieve passages.
 
 Writes take a lock file under ``PRESSROOM_HOME``, so two processes never ingest into the same
-index at once. Chroma is the record of truth; the lexical index is derived from it and is
-repaired from it whenever the two disagree (after a crash, or when another process sharing a
-Chroma server has written).
+index at once. Making the index is a write too: the first process to open a fresh home (or a new
+model's collection) creates the store and indexes the bundled release under that lock, and every
+other process waits for it before it reads anything (``Index.store``). Chroma is the record of
+truth; the lexical index is derived from it and is repaired from it whenever the two disagree
+(after a crash, or when another process sharing a Chroma server has written).
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import re
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TypeVar
 
-from knowledge import recovery
+from knowledge import locking, recovery
 from knowledge.chunking import CHUNKER_VERSION, chunk_document, embedding_parts, embedding_text, sentences_of
 from knowledge.config import NO_RERANKER, Settings
 from knowledge.crossencoder import Reranker, get_reranker
@@ -32,12 +32,14 @@ from knowledge.lexical import LexicalIndex
 from knowledge.naming import DocumentNames
 from knowledge.rerank import POOL
 from knowledge.rerank import rerank as rerank_passages
+from knowledge.sentence_vectors import Span, pack_sentences, unpack_sentences
 from knowledge.sources import Target, discover
-from knowledge.store import ChromaStore, DocumentRecord, Span, collection_name, pack_sentences, unpack_sentences
+from knowledge.store import ChromaStore, DocumentRecord, NotCreated, collection_name
 from knowledge.text import terms
 from knowledge.types import Chunk, Document, IngestReport, Passage, SourceInfo
 
 BUNDLED = "iom-mali-trafficking-2023.txt"
+INITIALIZED = ".initialized"  # written once the first use is done (or by reset and import)
 MAX_QUESTION_CHARS = 2000
 MAX_K = 50
 RRF_K = 60
@@ -53,9 +55,11 @@ def bundled_path() -> Path:
     return Path(str(resources.files("knowledge") / "data" / BUNDLED))
 
 
-def check_question(question: str) -> str:
+def check_question(question: object) -> str:
     """The question, stripped, or a ``QuestionError`` that says how to fix it."""
-    if not isinstance(question, str) or not question.strip():
+    if question is not None and not isinstance(question, str):
+        raise QuestionError(f"The question must be text, not {type(question).__name__}: type a question about your documents.")
+    if not question or not question.strip():
         raise QuestionError("The question is empty: type a question about your documents.")
     # Lone surrogates (JSON's "\ud800", or argv bytes that are not UTF-8) crash the model's tokenizer.
     question = re.sub("[\ud800-\udfff]", "\ufffd", question.strip())
@@ -66,10 +70,31 @@ def check_question(question: str) -> str:
     return question
 
 
-def check_k(k: int) -> int:
-    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
-        raise ConfigError(f"k must be a whole number from 1 to {MAX_K}, got {k!r}.")
-    return k
+def check_k(k: object) -> int:
+    """The number of passages as an ``int``, or a ``ConfigError``; written as it arrives from code, a command
+    line or JSON (``8``, ``"8"``, ``8.0``).
+
+    >>> check_k("8")
+    8
+    """
+    value: object = k
+    if isinstance(k, str) and re.fullmatch(r"\s*[+-]?(\d{1,9}(\.\d{0,9})?|\.\d{1,9})\s*", k):
+        value = float(k) if "." in k else int(k)  # "2.5" is refused as 2.5, as JSON's 2.5 is
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_K:
+        raise ConfigError(f"k must be a whole number from 1 to {MAX_K}, got {brief(value)}.")
+    return value
+
+
+def brief(value: object, limit: int = 60) -> str:
+    """``repr(value)``, cut short: a message about a value stays one short line.
+
+    >>> brief("x" * 100, limit=10)
+    "'xxxxxx..."
+    """
+    shown = repr(value)
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
 
 
 @dataclass
@@ -103,6 +128,9 @@ class Index:
         self._sentences: dict[str, str] = {}  # packed sentence vectors of recently retrieved chunks, by chunk id
         self._revision = ""  # the store's revision when last looked at (by current_lexical)
         self._names: tuple[str, DocumentNames] | None = None  # the documents' names, and the revision they are of
+        self._store: ChromaStore | None = None
+        self._lexical: LexicalIndex | None = None
+        self._opening = threading.RLock()
 
     @property
     def reranker(self) -> Reranker | None:
@@ -111,17 +139,31 @@ class Index:
             self._reranker = get_reranker(self.settings.reranker)
         return self._reranker
 
-    @cached_property
+    @property
     def store(self) -> ChromaStore:
-        return ChromaStore(self.settings, self.embedder.name)
+        """The Chroma store; the first use of a fresh home happens when it is opened (``_open``)."""
+        return self._store if self._store is not None else self._open()
 
-    @cached_property
+    @property
     def lexical(self) -> LexicalIndex:
-        self.settings.home.mkdir(parents=True, exist_ok=True)
-        lexical = LexicalIndex(self.settings.home / f"lexical-{collection_name(self.embedder.name)}.sqlite")
-        if lexical.count() != self.store.chunk_count():
-            self._sync_lexical(lexical)
+        """The lexical index, made to hold what the store holds when it is opened."""
+        lexical = self._lexical
+        if lexical is None:
+            store = self.store  # first: opening the store may be the first use, which makes the lexical index too
+            with self._opening:
+                lexical = self._lexical
+                if lexical is None:
+                    self.settings.home.mkdir(parents=True, exist_ok=True)
+                    lexical = LexicalIndex(self.settings.home / f"lexical-{collection_name(self.embedder.name)}.sqlite")
+                    if lexical.count() != store.chunk_count():
+                        self._sync_lexical(lexical)
+                    self._lexical = lexical
         return lexical
+
+    @lexical.deleter
+    def lexical(self) -> None:
+        """Forget the lexical index (the next use opens it again, as a new process would)."""
+        self._lexical = None
 
     def current_lexical(self) -> LexicalIndex:
         """The lexical index, first brought up to date if anyone (on any machine) wrote to the store since.
@@ -142,7 +184,7 @@ class Index:
 
     @contextlib.contextmanager
     def _writing(self, wait: float = 120.0) -> Iterator[None]:
-        """Hold the index's write lock; wait up to ``wait`` seconds for another writer to finish."""
+        """Hold the index's write lock; wait up to ``wait`` seconds for another writer to finish (``knowledge.locking``)."""
         if getattr(self._held, "depth", 0):
             self._held.depth += 1
             try:
@@ -151,38 +193,59 @@ class Index:
                 self._held.depth -= 1
             return
         self.settings.home.mkdir(parents=True, exist_ok=True)
-        with open(self.settings.home / ".write.lock", "w") as handle:
-            deadline = time.monotonic() + wait
-            while True:
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise BusyError(
-                            f"Another Pressroom process is writing to {self.settings.home}; wait for it to finish and try again."
-                        ) from None
-                    time.sleep(0.2)
+        with locking.exclusive(self.settings.home / ".write.lock", wait, str(self.settings.home)):
             self._held.depth = 1
             try:
                 with recovery.pending(self):  # first repairs what a writer killed mid-write left
                     yield
             finally:
                 self._held.depth = 0
-                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _open(self, first_use: bool = True) -> ChromaStore:
+        """Open the store, ready to read: on a fresh home (or for a new model) it is first made.
+
+        Making it is a write like any other: under the write lock, once. The process that takes the
+        lock creates the collections, indexes the bundled release and embeds the stored documents
+        for this model (``_first_use``, unless ``first_use`` is False: reset and import replace
+        everything anyway); the others wait for the lock meanwhile (saying so after a second), then
+        find the store ready. A reader never sees a store being made: Chroma's local client keeps
+        what it first read of a collection, and one read while the collection was empty fails every
+        later search of that process ("Nothing found on disk").
+        """
+        with self._opening:
+            if self._store is None and (self.settings.home / INITIALIZED).exists():
+                with contextlib.suppress(NotCreated):
+                    self._store = ChromaStore(self.settings, self.embedder.name, create=False)
+            if self._store is not None:
+                return self._store
+        # Not under ``_opening``: a thread of this process that holds the write lock may need to open the store.
+        with self._writing():  # which may repair what a killed writer left, and open the store for that
+            with self._opening:
+                if self._store is None:
+                    self._store = ChromaStore(self.settings, self.embedder.name)
+                store = self._store
+            if first_use:
+                self._first_use()  # done once: a second thread here finds it done
+        return store
+
+    def _first_use(self) -> None:
+        """The bundled release in an empty store, and every stored document embedded for this model; the caller holds the lock."""
+        marker = self.settings.home / INITIALIZED
+        if not marker.exists():
+            if not self.store.document_records():
+                self._ingest_paths([bundled_path()], IngestReport(), None)
+                self._changed()
+            marker.write_text("The bundled release was indexed on first use.\n")
+        self._catch_up()
+        self._caught_up = True
+        if not self.store.revision():  # made, but nothing to write: readers may open it now
+            self._changed()
 
     def ensure_default(self) -> None:
         """Make the index ready: the bundled release on first use, and every stored document
         chunked and embedded for this model (after a change of model or of chunker)."""
         recovery.check(self)  # a writer died mid-write: repair before reading
-        marker = self.settings.home / ".initialized"
-        if not marker.exists():
-            with self._writing():
-                if not marker.exists():
-                    if not self.store.document_records():
-                        self._ingest_paths([bundled_path()], IngestReport(), None)
-                        self._changed()
-                    marker.write_text("The bundled release was indexed on first use.\n")
+        self._open()  # on a fresh home, the first use (see ``_open``)
         if not self._caught_up:
             self._catch_up()
             self._caught_up = True
@@ -263,7 +326,11 @@ class Index:
             raise IngestError("No path given: name the files, folders or web addresses to ingest.")
         self.ensure_default()
         report = IngestReport()
-        targets, skipped = discover(paths)
+        try:
+            targets, skipped = discover(paths)
+        except OSError as error:  # a path the system refuses outright, e.g. a name too long for it
+            where = os.fsdecode(error.filename) if error.filename is not None else "A path"
+            raise IngestError(f"{where}: cannot be read ({error.strerror or error}); check the path and try again.") from None
         for entry in skipped:
             report.skip(entry)
         with self._writing():
@@ -380,10 +447,10 @@ class Index:
         """Empty the index (documents, vectors and lexical entries). The bundled release is not re-added."""
         with self._writing():
             self._documents.clear()
-            self.store.reset()
+            self._open(first_use=False).reset()  # on a fresh home: made here, and left empty
             self.lexical.clear()
             self._changed()
-            (self.settings.home / ".initialized").write_text("Emptied by reset.\n")
+            (self.settings.home / INITIALIZED).write_text("Emptied by reset.\n")
 
     # ---- reading ------------------------------------------------------------------------
 

@@ -7,7 +7,14 @@ embedding model only, so vectors of two models never mix.
 Every write ends by giving the chunk collection a new random ``revision`` (in its metadata), so
 that a process can tell with one cheap call whether anyone, on any machine sharing the server,
 has written since it last looked (``revision()``), and derived data such as the lexical index can
-be brought up to date.
+be brought up to date. A chunk collection without a revision is still being made: readers open
+the store with ``create=False``, which refuses it (``NotCreated``), and wait for its maker.
+
+A local store is read through Chroma's in-process client, which keeps what it first read of a
+collection's vector index for as long as it lives: it would never find what other processes
+added since, and after it had read an empty collection it could not search it again once filled
+("Nothing found on disk"). So each ``ChromaStore`` has a Chroma system of its own, and replaces it
+when the revision shows that another process wrote (``revision()``, before every search).
 
 >>> store = ChromaStore(Settings(home=Path("/tmp/pressroom-doc")), "hashing-256")   # doctest: +SKIP
 >>> before = store.revision(); store.bump_revision() != before                      # doctest: +SKIP
@@ -16,13 +23,15 @@ True
 
 from __future__ import annotations
 
-import base64
+import contextlib
+import functools
 import json
 import re
+import threading
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from knowledge import redact
 from knowledge.config import Settings
@@ -31,6 +40,7 @@ from knowledge.types import Chunk, Document
 
 DOCUMENTS = "pressroom-documents"
 REVISION = "pressroom:revision"
+_R = TypeVar("_R")
 
 
 @dataclass(frozen=True)
@@ -51,28 +61,51 @@ class DocumentRecord:
         return f"{self.sha256}|{self.chunker}|{self.chunks}|{self.added}"
 
 
+class NotCreated(LookupError):
+    """The store's collections for this model do not exist yet, or no write has finished in them."""
+
+
 def collection_name(model: str) -> str:
     slug = re.sub(r"[^a-zA-Z0-9._-]+", "-", model).strip("-._")[:40] or "model"
     return f"pressroom-chunks-{slug}"
 
 
+def _one_call_at_a_time(method: Callable[..., _R]) -> Callable[..., _R]:
+    """A ``ChromaStore`` method that does not overlap another's on a local store (see ``ChromaStore._reopen``)."""
+
+    @functools.wraps(method)
+    def call(self: ChromaStore, *args: Any, **kwargs: Any) -> _R:
+        with self._calls:
+            return method(self, *args, **kwargs)
+
+    return call
+
+
 class ChromaStore:
     """Documents and chunk vectors in Chroma; every call that reaches Chroma lives here."""
 
-    def __init__(self, settings: Settings, model: str) -> None:
+    def __init__(self, settings: Settings, model: str, create: bool = True) -> None:
+        """Open (``create``: and make, if need be) the collections; ``NotCreated`` when ``create`` is False and they are not ready.
+
+        Making them is a write: ``knowledge.index`` does it under the index's write lock, once.
+        """
         self.settings, self.model = settings, model
+        # A local client's calls take turns, so that a replaced client is stopped with no call under way;
+        # a server's clients need not (each call is a request of its own).
+        self._calls: Any = contextlib.nullcontext() if settings.chroma_url else threading.RLock()
+        self._system: Any = None  # the local client's own Chroma system
         try:
             import chromadb
             from chromadb.config import Settings as ChromaSettings
 
-            chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
+            self._chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
             if settings.chroma_url:
-                self._client = self._connect(chromadb, settings.chroma_url, chroma_settings)
+                self._client = self._connect(chromadb, settings.chroma_url, self._chroma_settings)
             else:
                 settings.home.mkdir(parents=True, exist_ok=True)
-                self._client = chromadb.PersistentClient(path=str(settings.home / "chroma"), settings=chroma_settings)
-            self._open_collections()
-        except (ConfigError, StoreError):
+                self._client = self._local_client()
+            self._open_collections(create)
+        except (ConfigError, StoreError, NotCreated):
             raise
         except Exception as error:
             where = redact.url(settings.chroma_url) if settings.chroma_url else settings.home / "chroma"
@@ -85,13 +118,26 @@ class ChromaStore:
                 "choose another model name."
             )
         self.max_batch = max(1, min(self._client.get_max_batch_size(), 4000))
+        self._seen = str((self._chunks.metadata or {}).get(REVISION, ""))  # the last revision this store read or wrote
 
     @property
     def remote(self) -> bool:
         """True when the store is a Chroma server that other machines may write to."""
         return bool(self.settings.chroma_url)
 
-    def _open_collections(self) -> None:
+    def _open_collections(self, create: bool = True) -> None:
+        if not create:
+            from chromadb.errors import NotFoundError
+
+            try:
+                chunks = self._client.get_collection(collection_name(self.model), embedding_function=None)
+                self._documents = self._client.get_collection(DOCUMENTS, embedding_function=None)
+            except NotFoundError:
+                raise NotCreated(collection_name(self.model)) from None
+            if not (chunks.metadata or {}).get(REVISION):  # made, but its maker has not finished
+                raise NotCreated(chunks.name)
+            self._chunks = chunks
+            return
         self._documents = self._client.get_or_create_collection(DOCUMENTS, embedding_function=None)
         self._chunks = self._client.get_or_create_collection(
             collection_name(self.model),
@@ -101,8 +147,24 @@ class ChromaStore:
 
     # ---- revision: has anyone written since? ---------------------------------------------
 
+    @_one_call_at_a_time
     def revision(self) -> str:
-        """The chunk collection's current revision: one round trip, and it follows a reset made elsewhere."""
+        """The chunk collection's current revision: one round trip, and it follows a reset made elsewhere.
+
+        On a local store, a revision this store has not seen means that another process wrote: the
+        client is replaced first, so that the next query reads the vector index as it is now.
+        """
+        if not self.remote:
+            from chromadb.errors import NotFoundError
+
+            try:
+                revision = str((self._client.get_collection(self._chunks.name).metadata or {}).get(REVISION, ""))
+            except NotFoundError:  # deleted by a reset elsewhere (and not yet made again)
+                revision = ""
+            if revision != self._seen:
+                self._reopen()
+                self._seen = revision
+            return revision
         try:
             current = self._client.get_collection(self._chunks.name)
         except Exception:  # deleted by a reset elsewhere (and not yet re-created)
@@ -113,13 +175,40 @@ class ChromaStore:
             current = self._chunks
         return str((current.metadata or {}).get(REVISION, ""))
 
+    @_one_call_at_a_time
     def bump_revision(self) -> str:
         """Mark the store as changed; call it after every write. Returns the new revision."""
         revision = uuid.uuid4().hex
         metadata = {key: value for key, value in (self._chunks.metadata or {}).items() if not key.startswith("hnsw:")}
         metadata.update({"model": self.model, REVISION: revision})
         self._chunks.modify(metadata=metadata)
+        self._seen = revision
         return revision
+
+    def _local_client(self) -> Any:
+        """A client of the local store with a Chroma system of its own (Chroma shares one per folder in a process)."""
+        import chromadb
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        path = str(self.settings.home / "chroma")
+        shared = getattr(SharedSystemClient, "_identifier_to_system", {})  # not public: without it, systems are shared
+        shared.pop(path, None)  # leaves other stores' systems running, and lets this client make its own
+        client = chromadb.PersistentClient(path=path, settings=self._chroma_settings)
+        self._system = shared.pop(path, None)
+        return client
+
+    def _reopen(self) -> None:
+        """Replace the local client by a new one and stop the old one's system (its memory goes with it).
+
+        Chroma's in-process client keeps what it first read of each vector index: only a new
+        system reads what other processes wrote since. The caller holds ``_calls``, so no call is
+        using the old client.
+        """
+        old = self._system
+        self._client = self._local_client()
+        self._open_collections()
+        if old is not None:
+            old.stop()
 
     @staticmethod
     def _connect(chromadb: Any, url: str, chroma_settings: Any) -> Any:
@@ -140,6 +229,7 @@ class ChromaStore:
 
     # ---- documents ----------------------------------------------------------------------
 
+    @_one_call_at_a_time
     def document_records(self) -> list[DocumentRecord]:
         result = self._documents.get(include=["metadatas"])
         return sorted(
@@ -160,7 +250,11 @@ class ChromaStore:
             chunks=int(meta.get("chunks", 0)),
         )
 
+    @_one_call_at_a_time
     def get_document(self, source: str) -> Document | None:
+        """The stored document ``source``, or None; an id no document can have (not text, not UTF-8) is simply not found."""
+        if not isinstance(source, str) or re.search("[\ud800-\udfff]", source):
+            return None
         result = self._documents.get(ids=[source], include=["metadatas", "documents"])
         if not result["ids"]:
             return None
@@ -179,6 +273,7 @@ class ChromaStore:
         """Store (or replace) a document's text and facts; returns its ``DocumentRecord.version``."""
         return self.put_documents([(document, chunker, chunks)])[0]
 
+    @_one_call_at_a_time
     def put_documents(self, items: Sequence[tuple[Document, str, int]]) -> list[str]:
         """``put_document`` for many ``(document, chunker, chunks)`` at once, in as few calls as Chroma allows."""
         versions = []
@@ -206,14 +301,17 @@ class ChromaStore:
             versions += [self._record(document.source, meta).version for (document, _, _), meta in zip(batch, metas)]
         return versions
 
+    @_one_call_at_a_time
     def delete_document(self, source: str) -> None:
         self._documents.delete(ids=[source])
 
     # ---- chunks -------------------------------------------------------------------------
 
+    @_one_call_at_a_time
     def chunk_count(self) -> int:
         return self._chunks.count()
 
+    @_one_call_at_a_time
     def chunk_ids(self, source: str | None = None) -> set[str]:
         where = {"source": source} if source is not None else None
         ids: set[str] = set()
@@ -225,6 +323,7 @@ class ChromaStore:
                 return ids
             offset += self.max_batch
 
+    @_one_call_at_a_time
     def add_chunks(self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]] | Any) -> None:
         """Store chunks with their vectors (a list of lists, or a 2-D numpy array passed as it is)."""
         for offset in range(0, len(chunks), self.max_batch):
@@ -237,11 +336,13 @@ class ChromaStore:
                 metadatas=[_chunk_meta(chunk) for chunk in batch],
             )
 
+    @_one_call_at_a_time
     def delete_chunks(self, ids: Iterable[str]) -> None:
         ids = list(ids)
         for offset in range(0, len(ids), self.max_batch):
             self._chunks.delete(ids=ids[offset : offset + self.max_batch])
 
+    @_one_call_at_a_time
     def get_chunks(self, ids: Sequence[str]) -> dict[str, Chunk]:
         if not ids:
             return {}
@@ -251,6 +352,7 @@ class ChromaStore:
             for chunk_id, text, meta in zip(result["ids"], result["documents"], result["metadatas"])
         }
 
+    @_one_call_at_a_time
     def vectors(self, ids: Sequence[str]) -> dict[str, list[float]]:
         """The stored vectors of the chunks ``ids`` that exist (``pressroom export`` archives them)."""
         found: dict[str, list[float]] = {}
@@ -260,6 +362,7 @@ class ChromaStore:
             found.update((chunk_id, [float(x) for x in vector]) for chunk_id, vector in zip(page["ids"], page["embeddings"]))
         return found
 
+    @_one_call_at_a_time
     def query(self, vector: Sequence[float], n: int, sources: Sequence[str] | None = None) -> list[tuple[Chunk, float]]:
         """The ``n`` nearest chunks with their cosine similarity, best first (one round trip); only of ``sources`` if given."""
         where = None if sources is None else {"source": {"$in": list(sources)}}
@@ -282,13 +385,15 @@ class ChromaStore:
             return
         offset = 0
         while True:
-            page = self._chunks.get(include=["documents", "metadatas"], limit=self.max_batch, offset=offset)
+            with self._calls:
+                page = self._chunks.get(include=["documents", "metadatas"], limit=self.max_batch, offset=offset)
             for chunk_id, text, meta in zip(page["ids"], page["documents"], page["metadatas"]):
                 yield _chunk(chunk_id, text or "", meta or {})
             if len(page["ids"]) < self.max_batch:
                 return
             offset += self.max_batch
 
+    @_one_call_at_a_time
     def reset(self) -> None:
         """Delete every document and every chunk of every model."""
         for collection in self._client.list_collections():
@@ -326,46 +431,3 @@ def _chunk(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
         page=int(page) if page is not None else None,
         sentence_vectors=str(meta.get("sentences", "")),
     )
-
-
-Span = tuple[int, int]
-
-
-def pack_sentences(vectors: Mapping[Span, Sequence[float]]) -> str:
-    """Sentence vectors keyed by their (start, end) offsets, as one short ASCII string for a chunk's metadata.
-
-    Each unit vector is kept in 8 bits per number with its own scale, a quarter of the size of
-    float32 (about 520 characters a sentence for 384 dimensions); cosine similarities move by
-    about 0.001. ``unpack_sentences`` reverses it.
-
-    >>> packed = pack_sentences({(0, 12): [0.6, 0.8]})
-    >>> [round(x, 2) for x in unpack_sentences(packed)[(0, 12)]]
-    [0.6, 0.8]
-    """
-    import numpy as np
-
-    if not vectors:
-        return ""
-    spans = np.array(list(vectors), dtype="<u4")
-    matrix = np.asarray(list(vectors.values()), dtype=np.float32)
-    scales = np.maximum(np.abs(matrix).max(axis=1), 1e-12) / 127.0
-    codes = np.round(matrix / scales[:, None]).astype(np.int8)
-    header = np.array([len(spans), matrix.shape[1]], dtype="<u4")
-    raw = header.tobytes() + spans.tobytes() + scales.astype("<f4").tobytes() + codes.tobytes()
-    return base64.b64encode(raw).decode("ascii")
-
-
-def unpack_sentences(packed: str) -> dict[Span, list[float]]:
-    """The sentence vectors ``pack_sentences`` packed; empty for an empty or damaged string."""
-    import numpy as np
-
-    try:
-        raw = base64.b64decode(packed.encode("ascii"), validate=True)
-        count, dimension = (int(x) for x in np.frombuffer(raw[:8], dtype="<u4"))
-        spans = np.frombuffer(raw[8 : 8 + 8 * count], dtype="<u4").reshape(count, 2)
-        scales = np.frombuffer(raw[8 + 8 * count : 8 + 12 * count], dtype="<f4")
-        codes = np.frombuffer(raw[8 + 12 * count :], dtype=np.int8).reshape(count, dimension)
-    except (ValueError, TypeError):  # written by another version, or cut short: embed the sentences instead
-        return {}
-    matrix = codes.astype(np.float32) * scales[:, None]
-    return {(int(start), int(end)): row.tolist() for (start, end), row in zip(spans, matrix)}

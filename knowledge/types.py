@@ -40,7 +40,7 @@ class Chunk:
     start: int
     end: int
     page: int | None = None
-    # The vectors of the sentences inside, packed (``knowledge.store.pack_sentences``); empty when
+    # The vectors of the sentences inside, packed (``knowledge.sentence_vectors.pack_sentences``); empty when
     # the model gave none. The answerer reads them instead of embedding those sentences again.
     sentence_vectors: str = field(default="", repr=False, compare=False)
 

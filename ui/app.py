@@ -80,9 +80,10 @@ def build_app(index: Index | None = None, stream_delay: float | None = None, pri
     # ---- event handlers (each turns every failure into a message; none raises) -----------------
 
     def ask_in_chat(
-        question: str, turns: list[Turn], k: int | float, answerer: str, rerank: bool = True
+        question: object, turns: list[Turn], k: object, answerer: object, rerank: object = True
     ) -> Iterator[tuple[Any, ...]]:
-        for step in conversation.respond(question, turns, k, answerer, rerank):
+        # The values as sent (preprocess=False below): respond() checks them with the command line's messages.
+        for step in conversation.respond(question, turns, k, answerer, rerank is not False):
             yield (
                 step.messages,
                 "",
@@ -142,8 +143,8 @@ def build_app(index: Index | None = None, stream_delay: float | None = None, pri
         `confidence` (0-1, or null) and, for an uncertain answer, the runner-up sentence (`alternative`)."""
         from assistant import ask
 
-        try:
-            return ask(question, k=int(k), answerer=answerer, index=index).as_dict()
+        try:  # ask() checks every argument as it comes (assistant.inputs): the command line's messages
+            return ask(question, k=k, answerer=answerer, index=index).as_dict()
         except Exception as error:
             from ui.failures import explain
 
@@ -240,12 +241,14 @@ def build_app(index: Index | None = None, stream_delay: float | None = None, pri
 
         # ---- events ----------------------------------------------------------------------------
         chat_outputs = [chatbot, box, turns, sources, tabs]
+        # preprocess=False: the question, k and answerer reach respond() as sent, so that a script's bad
+        # value gets Pressroom's message ("k must be a whole number ..."), not the slider's or the menu's.
         box.submit(
             ask_in_chat, [box, turns, k, answerer, rerank], chat_outputs,
-            api_name="chat", api_visibility="undocumented", concurrency_limit=2,
+            api_name="chat", api_visibility="undocumented", concurrency_limit=2, preprocess=False,
         )  # fmt: skip
         chatbot.example_select(use_example, None, box, api_visibility="private").then(
-            ask_in_chat, [box, turns, k, answerer, rerank], chat_outputs, api_visibility="private", concurrency_limit=2
+            ask_in_chat, [box, turns, k, answerer, rerank], chat_outputs, api_visibility="private", concurrency_limit=2, preprocess=False
         )
         chatbot.select(show_sources_of, turns, [sources, tabs], api_visibility="private")
         chatbot.like(vote, turns, None, api_visibility="private")

@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from assistant import ask
+from assistant.inputs import check_inputs
 from assistant.types import Answer
-from knowledge.index import Index
+from knowledge.index import Index, brief
 from knowledge.types import Document
 from ui import render
 from ui.failures import explain
@@ -136,23 +137,30 @@ class Conversation:
         return self.index.settings.home
 
     def respond(
-        self, question: str, turns: Sequence[Turn], k: int = 5, answerer: str = "extractive", rerank: bool = True
+        self, question: object, turns: Sequence[Turn], k: object = 5, answerer: object = "extractive", rerank: bool = True
     ) -> Iterator[Step]:
-        """Stream the reply to ``question``; the last step carries the new turns and the sources."""
-        question = (question or "").strip()
+        """Stream the reply to ``question``; the last step carries the new turns and the sources.
+
+        The arguments come from the page or from the ``/chat`` endpoint as they are sent (Gradio does
+        not convert them first), and are checked as ``ask`` checks them: a bad ``k`` or answerer
+        gets the command line's message as the reply. ``rerank=False`` leaves out the cross-encoder.
+        """
         turns = list(turns or [])
-        if not question:
-            yield Step(turns, chat_messages(turns), done=True)
+        if question is None or (isinstance(question, str) and not question.strip()):
+            yield Step(turns, chat_messages(turns), done=True)  # nothing was asked
             return
-        asked = chat_messages(turns) + [{"role": "user", "content": render.escape_markdown(question)}]
+        shown = question.strip() if isinstance(question, str) else brief(question)  # as the conversation shows it
+        asked = chat_messages(turns) + [{"role": "user", "content": render.escape_markdown(shown)}]
         yield Step(turns, asked, render.empty_panel("Searching the documents…", "The passages this answer quotes will appear here."))
-        k = _whole(k)
         written = ""  # a model's words so far, shown (escaped, unchecked) while it writes
         pieces_seen = 0
         shown_at = 0.0
+        checked_k = 0  # recorded with the turn (and its feedback) once known to be valid
         try:
+            inputs = check_inputs(question, k, answerer)
+            checked_k = inputs.k
             answer: Answer | None = None
-            for item in answer_items(question, history_for(turns), k, answerer, self.index, bool(rerank)):
+            for item in answer_items(inputs.question, history_for(turns), inputs.k, inputs.answerer, self.index, bool(rerank)):
                 if isinstance(item, Answer):
                     answer = item
                     continue
@@ -162,9 +170,9 @@ class Conversation:
                     yield Step(turns, asked + [{"role": "assistant", "content": render.marked_markdown(written)}])
             if answer is None:
                 raise RuntimeError("the assistant gave no answer")
-            turn = Turn(question, answer=answer, k=k)
+            turn = Turn(shown, answer=answer, k=checked_k)
         except Exception as error:  # every failure becomes a reply, never a traceback
-            turn = Turn(question, error=explain(error, self.home), k=k)
+            turn = Turn(shown, error=explain(error, self.home), k=checked_k)
         if turn.answer is not None and not turn.answer.abstained and pieces_seen <= 1:
             # The answer came whole (the extractive answerer): reveal it at reading pace all the same.
             known = [citation.marker for citation in turn.answer.citations]
@@ -212,13 +220,6 @@ class Conversation:
         except Exception as error:
             return False, explain(error, self.home, "saving your feedback")
         return True, THANKS[vote]
-
-
-def _whole(value: object) -> Any:
-    """A slider's 5.0 as 5; anything else is passed on as it is, for ``ask`` to explain."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
 
 
 def _offset(value: object) -> int | None:

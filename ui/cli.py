@@ -8,6 +8,7 @@ so ``pressroom --help`` stays instant.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -22,8 +23,11 @@ Command = Callable[[argparse.Namespace], int]
 
 
 def one_line(message: str) -> str:
-    """``message`` with control characters (a newline in a file name) written as escapes, so it stays one line."""
-    return re.sub(r"[\x00-\x1f\x7f]", lambda match: repr(match.group())[1:-1], message)
+    """``message`` with control characters and line separators (a newline in a file name) written as escapes,
+    so it stays one line; so are the bytes of a file name that are not UTF-8 (lone surrogates), which no
+    stream may refuse."""
+    line = re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", lambda match: match.group().encode("unicode_escape").decode(), message)
+    return line.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 _PAIRS = {"“": "”", '"': '"', "«": "»", "‘": "’", "'": "'", "„": "“"}
@@ -192,7 +196,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     ask = commands.add_parser("ask", help="answer a question with cited passages")
     ask.add_argument("question", nargs="+")
-    ask.add_argument("-k", type=int, default=5, help="passages to retrieve (default 5)")
+    # -k and --answerer are checked by ``assistant.inputs``, with the same messages as the chat's endpoints.
+    ask.add_argument("-k", default=5, help="passages to retrieve, 1 to 50 (default 5)")
     ask.add_argument("--answerer", default="extractive", help="how to answer (default: extractive)")
     ask.add_argument("--no-rerank", action="store_true", help="leave out the cross-encoder (the fused ranking, hand-set weights)")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
@@ -242,8 +247,39 @@ def _apply_globals(args: argparse.Namespace) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; the exit code is 0, or 1 with one line on stderr (2 for argparse's usage
+    errors, 130 when interrupted).
+
+    A reader that goes away (``pressroom sources | head -1``) ends the command quietly with 0, as
+    Unix tools do: the output is flushed here, so a closed pipe shows up inside this function.
+    """
+    try:
+        try:
+            return _run(argv)
+        finally:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        return 0
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's last flush does not fail again (the Python docs' recipe)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no file descriptor (output captured in memory): nothing is left to flush
+        pass
+
+
+def _run(argv: Sequence[str] | None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # a file name that is not UTF-8 is printed with \x escapes, never refused
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     args = build_parser().parse_args(argv)
     _apply_globals(args)
+    _show_notes()
     from knowledge.errors import PressroomError
 
     try:
@@ -254,10 +290,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted; the index keeps what was completed, run the command again to finish.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        raise  # the reader went away: not a failure (see ``main``)
     except Exception as error:  # a bug: keep the details in the log, give the person one line
         log = _log_failure()
         print(f"error: unexpected failure ({type(error).__name__}); details are in {log}. Please report it.", file=sys.stderr)
         return 1
+
+
+class _Notes(logging.Handler):
+    """Pressroom's notes to the person (``pressroom.notes``: a wait for another writer) as ``note:`` lines on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            print(f"note: {one_line(record.getMessage())}", file=sys.stderr, flush=True)
+        except (OSError, ValueError):  # stderr closed: the note is not needed
+            pass
+
+
+def _show_notes() -> None:
+    notes = logging.getLogger("pressroom.notes")
+    if not any(isinstance(handler, _Notes) for handler in notes.handlers):
+        notes.addHandler(_Notes())
 
 
 def _log_failure() -> Path:

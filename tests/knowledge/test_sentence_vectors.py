@@ -12,7 +12,7 @@ from assistant.chain import get_answerer
 from knowledge import Index, Settings
 from knowledge.chunking import chunk_document, embedding_parts, embedding_text, sentences_of
 from knowledge.embedding import Embedder, HashingEmbedder, PassageText
-from knowledge.store import pack_sentences, unpack_sentences
+from knowledge.sentence_vectors import pack_sentences, unpack_sentences
 from knowledge.types import Document
 
 

@@ -6,6 +6,9 @@ kills the process right after the third call of ``ChromaStore.put_document`` ret
 kills as the call starts). SIGKILL cannot be caught: nothing is flushed, no ``finally`` runs,
 exactly like a power cut for everything that was not yet written.
 
+``knowledge.store:ChromaStore.add_chunks:pause:3`` sleeps 3 seconds as the first call starts, to
+hold a process at a moment another one should meet (say, a store made but not yet filled).
+
 ``knowledge.recovery:pending:trace:FILE`` instead appends ``pid start|end time`` lines to FILE
 around each use of the context manager ``pending`` (entered only while the write lock is held),
 so a test can check that two processes' writes never overlapped.
@@ -35,6 +38,9 @@ def install(spec: str) -> None:
     if when == "trace":
         setattr(owner, name, _traced(original, nth))
         return
+    if when == "pause":
+        setattr(owner, name, _paused(original, float(nth)))
+        return
 
     @functools.wraps(original)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -61,6 +67,20 @@ def _traced(original: Any, log: str) -> Any:
                 _note(log, "end")
 
     return traced
+
+
+def _paused(original: Any, seconds: float) -> Any:
+    paused = False
+
+    @functools.wraps(original)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        nonlocal paused
+        if not paused:
+            paused = True
+            time.sleep(seconds)
+        return original(*args, **kwargs)
+
+    return wrapper
 
 
 def _note(log: str, event: str) -> None:

@@ -15,6 +15,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from knowledge import Index
 from knowledge.archive import (
@@ -236,6 +238,52 @@ def test_the_same_refusals_through_the_cli_are_one_line(filled: Index, tmp_path:
         assert "Traceback" not in result.stderr
 
 
+@pytest.fixture(scope="module")
+def small_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An export of the release and two notes (a few kB, so that any of its bytes may be flipped)."""
+    home = tmp_path_factory.mktemp("small-archive")
+    index = open_index(home / "home")
+    index.ingest([*make_corpus(home / "notes", files=2, seed=12, sentences=(3, 6)).values()])
+    export_archive(index, home / "small.zip")
+    return home / "small.zip"
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@example(position=28, bit=0x01)  # the first header's extra-field length: the stream is inflated from the wrong place (zlib.error)
+@example(position=-195, bit=0x80)  # the version a central directory entry needs: NotImplementedError
+@example(position=-73, bit=0x01)  # the flags of the manifest's entry: "encrypted" (RuntimeError)
+@given(position=st.integers(min_value=-4000, max_value=4000), bit=st.sampled_from([0x01, 0x02, 0x10, 0x80]))
+def test_an_archive_with_any_byte_damaged_is_refused_in_one_line_or_read_whole(
+    small_archive: Path, tmp_path_factory: pytest.TempPathFactory, position: int, bit: int
+) -> None:
+    """Every decompression and parsing error of an archive is the same kind of refusal: an
+    ``IngestError`` of one line that names the archive. (A flip in a timestamp changes nothing.)"""
+    data = bytearray(small_archive.read_bytes())
+    data[position % len(data)] ^= bit
+    path = tmp_path_factory.mktemp("flipped") / "flipped.zip"
+    path.write_bytes(bytes(data))
+    try:
+        archive = read_archive(path)
+    except IngestError as refused:
+        message = str(refused)
+        assert message.startswith(f"{path}: ") and message.count("\n") == 0 and message.endswith("."), message
+        return
+    try:
+        assert archive.documents == 3 and len(list(archive.documents_in(path.parent))) == 3
+    finally:
+        archive.zip.close()
+
+
+def test_a_damaged_compressed_stream_through_the_cli_is_one_line(small_archive: Path, tmp_path: Path) -> None:
+    """The probe's case: one byte flipped inside a compressed stream gave "unexpected failure (error)"."""
+    data = bytearray(small_archive.read_bytes())
+    data[28] ^= 0x01
+    (tmp_path / "flipped.zip").write_bytes(bytes(data))
+    result = pressroom("import", "--yes", str(tmp_path / "flipped.zip"), home=tmp_path / "home")
+    assert result.returncode == 1 and result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith(f"error: {tmp_path / 'flipped.zip'}: ") and "damaged" in result.stderr, result.stderr
+
+
 # ---- failures part-way: the previous index comes back ----------------------------------------------
 
 
@@ -360,3 +408,29 @@ def test_a_bare_zip_listing_shows_plain_formats(filled: Index, tmp_path: Path) -
         assert sorted(archive.namelist()) == ["documents.jsonl", "manifest.json", "uploads/Memo été 2024.txt", "vectors.jsonl"]
         first = json.loads(io.TextIOWrapper(archive.open("documents.jsonl"), encoding="utf-8").readline())
     assert {"source", "title", "text", "path", "sha256", "pages", "added"} <= set(first)
+
+
+def test_imports_keep_only_the_last_few_backups(filled: Index, tmp_path: Path) -> None:
+    """``backups/`` grew by one zip per import, for ever: now it keeps the newest ``KEEP_BACKUPS``."""
+    from knowledge.archive import BACKUPS, KEEP_BACKUPS
+
+    export_archive(filled, tmp_path / "a.zip")
+    target = other_home(tmp_path)
+    folder = target.settings.home / BACKUPS
+    folder.mkdir(parents=True)
+    (folder / "my-own-copy.zip").write_bytes(b"kept: not made by an import")
+    made = [import_archive(target, tmp_path / "a.zip").backup for _ in range(KEEP_BACKUPS + 2)]
+    kept = sorted(folder.glob("before-import-*.zip"))
+    assert kept == sorted(made[-KEEP_BACKUPS:])  # the newest, the last import's among them
+    assert (folder / "my-own-copy.zip").read_bytes().startswith(b"kept")
+    check_invariants(open_index(target.settings.home))
+
+
+def test_export_never_replaces_a_device_or_a_pipe(filled: Index, tmp_path: Path) -> None:
+    """`pressroom export --force /dev/null` renamed the archive over /dev/null (as root). A target that
+    exists must be a regular file; a named pipe stands in for the device here (a regression must not
+    replace the machine's /dev/null)."""
+    os.mkfifo(tmp_path / "pipe.zip")
+    with pytest.raises(ConfigError, match="is not a regular file"):
+        export_archive(filled, tmp_path / "pipe.zip", overwrite=True)
+    assert (tmp_path / "pipe.zip").is_fifo()

@@ -211,3 +211,19 @@ def test_a_quote_with_its_own_quote_marks_gets_no_second_pair() -> None:
     assert quoted('"We are ready."') == '"We are ready."'
     assert quoted("« Nous sommes prêts. »") == "« Nous sommes prêts. »"
     assert quoted("“A” and “B” are terms.") == "““A” and “B” are terms.”"  # not one quotation: marked as a whole
+
+
+@pytest.mark.parametrize(
+    "args", [["sources"], ["sources", "--json"], ["ask", "When was the plan launched?"], ["--help"]], ids=" ".join
+)
+def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path: Path, args: list[str]) -> None:
+    """``pressroom sources | head -1``: when the reader has closed the pipe, exit 0 and say nothing, as Unix tools do."""
+    script = Path(sys.executable).parent / "pressroom"
+    env = {**os.environ, "PRESSROOM_HOME": str(tmp_path / "home"), "PRESSROOM_MODEL": "hashing"}
+    subprocess.run([str(script), "sources"], env=env, capture_output=True, check=True)  # first use done
+    process = subprocess.Popen([str(script), *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # the reader is gone before anything is written: every write fails with EPIPE
+    err = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 0 and err == "", err
+    process.stderr.close()

@@ -54,6 +54,34 @@ def test_ask_endpoint_takes_k_and_answerer_and_reports_errors_in_words(client: A
         client.predict("When?", 5, "oracle", api_name="/ask")
 
 
+def test_every_argument_of_ask_and_chat_is_checked_with_the_command_lines_message(client: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    """The probe's ``predict("What is copyleft?", "abc", api_name="/ask")`` gave "Something went wrong
+    ... (ValueError)": now each bad value gets the one sentence ``pressroom ask`` prints for it."""
+    from gradio_client.exceptions import AppError
+
+    from ui.cli import main
+
+    cases = [
+        (("What is copyleft?", "abc", "extractive"), ["-k", "abc"]),
+        (("What is copyleft?", 2.5, "extractive"), ["-k", "2.5"]),
+        (("What is copyleft?", 0, "extractive"), ["-k", "0"]),
+        (("What is copyleft?", 5, "oracle"), ["--answerer", "oracle"]),
+    ]
+    for (question, k, answerer), options in cases:
+        assert main(["ask", *options, question]) == 1
+        said = capsys.readouterr().err.removeprefix("error: ").strip()
+        with pytest.raises(AppError) as refused:
+            client.predict(question, k, answerer, api_name="/ask")
+        assert str(refused.value) == said, (options, said)
+        messages, _box, _sources = client.predict(question, k, answerer, api_name="/chat")
+        assert said in _text(messages[-1]).replace("\\", ""), (said, messages[-1])  # markdown escapes removed
+    for question in (["a", "list"], {"a": 1}, 42):
+        with pytest.raises(AppError, match="The question must be text"):
+            client.predict(question, 5, "extractive", api_name="/ask")
+    with pytest.raises(AppError, match="Unknown answerer"):
+        client.predict("When?", 5, ["extractive"], api_name="/ask")
+
+
 def test_upload_makes_a_new_document_answerable(client: Any, write_file: Callable[[str, str], Path]) -> None:
     before = client.predict(WATER_QUESTION, api_name="/ask")
     assert "48" not in before["text"]
