@@ -12,7 +12,7 @@ deterministic (same model, same text, same ranking). Raise a bound when the meas
 rises; never lower one to let a change through without saying why in the commit message.
 
 >>> [bound.describe() for bound in GATES["release"]][:1]
-['accuracy >= 0.958']
+['accuracy >= 0.979']
 """
 
 from __future__ import annotations
@@ -27,24 +27,36 @@ from evals.report import Scores
 # are (right, of) so that a bound can be checked against the fraction it came from.
 MEASURED: dict[str, dict[str, float]] = {
     "release": {
-        "accuracy": 46 / 48,
+        "accuracy": 47 / 48,
         "hit_at_k": 48 / 48,
-        "citation_precision": 46 / 48,
+        "citation_precision": 47 / 51,
         "quote_validity": 1.0,
         "abstention_recall": 12 / 13,
         "abstention_precision": 12 / 12,
         "false_abstentions": 0,
     },
     "licenses": {
-        "accuracy": 65 / 69,
+        "accuracy": 63 / 69,
         "hit_at_k": 69 / 69,
-        "citation_precision": 64 / 76,
+        "citation_precision": 62 / 73,
         "quote_validity": 1.0,
-        "abstention_recall": 9 / 10,
-        "abstention_precision": 9 / 9,
-        "false_abstentions": 0,
+        "abstention_recall": 7 / 10,
+        "abstention_precision": 7 / 9,
+        "false_abstentions": 2,
+    },
+    # The multi-release set: 26 look-alike public releases and the bundled one, where retrieval must
+    # choose (scores only are read; a failing gate lists its questions, so do not tune on them).
+    "press": {
+        "accuracy": 57 / 66,
+        "hit_at_k": 64 / 66,
+        "citation_precision": 0.7916,
+        "quote_validity": 1.0,
+        "abstention_recall": 6 / 15,
+        "abstention_precision": 6 / 9,
+        "false_abstentions": 3,
     },
 }
+
 # History of the release bounds. Since c845d8e: chunk vectors pool the vectors of their
 # sentences, question kinds are read from the asking clause, places are names that locate, and an
 # unmistakable answer form (phone, e-mail, acronym expansion) wins: accuracy 39 -> 42 of 48,
@@ -75,6 +87,14 @@ MEASURED: dict[str, dict[str, float]] = {
 # Then a definition whose term stands on the line above ('"Larger Work"' / 'means a work ...')
 # counts that term as its own words: every answer is the same, one wrong second quote fewer:
 # citation precision 64/77 -> 64/76.
+# Then the cross-encoder reranks retrieval and the answerer's weights are fitted (a choice model over
+# named features, evals/fit.py) instead of set by hand. Release: accuracy 46 -> 47 of 48, citation
+# precision 46/48 -> 47/51 (more second quotes: the fitted runner-up rule quotes a sentence nearly as
+# likely as the first). Licences, lowered on purpose: accuracy 65 -> 63 of 69, abstention recall 9 -> 7
+# of 10, false abstentions 0 -> 2, citation precision 64/76 -> 62/73. The weights were fitted on all
+# eight development, default and fresh sets at once, and these two sets, which the hand rules had been
+# tuned on, give up a little for gains on the sets nobody tuned on (multi-release accuracy 0.71 -> 0.86,
+# licences sealed sets +4 to +9 points; see README). The press gate was added then.
 
 
 @dataclass(frozen=True)
