@@ -51,6 +51,11 @@ class Reranker(ABC):
     def score_pair(self, question: str, text: str) -> float:
         """The model's score (a logit) for one pair."""
 
+    def clear_cache(self) -> None:
+        """Forget every cached score (benchmarks time the model, not the cache)."""
+        with self._lock:
+            self._cache.clear()
+
     def score(self, question: str, texts: Sequence[str]) -> list[float]:
         """Scores of ``texts`` for ``question``, in order; repeated pairs come from a cache."""
         scores: list[float] = []
