@@ -240,15 +240,19 @@ def build_app(index: Index | None = None, stream_delay: float | None = None, pri
                         )  # fmt: skip
 
         # ---- events ----------------------------------------------------------------------------
+        # The checkbox's value reaches the chat through session state, which is no API parameter: the
+        # /chat endpoint keeps its three (question, k, answerer), as scripts send them.
+        reranking = gr.State(True)
+        rerank.change(lambda value: value is not False, rerank, reranking, api_visibility="private")
         chat_outputs = [chatbot, box, turns, sources, tabs]
         # preprocess=False: the question, k and answerer reach respond() as sent, so that a script's bad
         # value gets Pressroom's message ("k must be a whole number ..."), not the slider's or the menu's.
         box.submit(
-            ask_in_chat, [box, turns, k, answerer, rerank], chat_outputs,
+            ask_in_chat, [box, turns, k, answerer, reranking], chat_outputs,
             api_name="chat", api_visibility="undocumented", concurrency_limit=2, preprocess=False,
         )  # fmt: skip
         chatbot.example_select(use_example, None, box, api_visibility="private").then(
-            ask_in_chat, [box, turns, k, answerer, rerank], chat_outputs, api_visibility="private", concurrency_limit=2, preprocess=False
+            ask_in_chat, [box, turns, k, answerer, reranking], chat_outputs, api_visibility="private", concurrency_limit=2, preprocess=False
         )
         chatbot.select(show_sources_of, turns, [sources, tabs], api_visibility="private")
         chatbot.like(vote, turns, None, api_visibility="private")

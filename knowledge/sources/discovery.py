@@ -41,7 +41,7 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Target], list[Skipped]]:
         path = Path(raw).expanduser()
         try:
             status = os.stat(path)
-        except OSError as error:
+        except (OSError, ValueError) as error:  # ValueError: a name with a NUL byte or an unencodable character
             skipped.append(skip(path, path_error(path, error)))
             continue
         if not stat.S_ISDIR(status.st_mode):

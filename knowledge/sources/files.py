@@ -41,8 +41,12 @@ def sha256_bytes(data: bytes) -> str:
 
 
 def shown(path: Path | str) -> str:
-    """A path as messages print it: a name that is not UTF-8 gets ``\\xNN`` escapes instead of failing."""
-    return os.fsencode(path).decode("utf-8", "backslashreplace")
+    """A path as messages print it: a name that is not UTF-8 gets ``\\xNN`` escapes instead of failing
+    (and a character no encoding can write, such as a lone surrogate from JSON, a ``\\uNNNN`` escape)."""
+    try:
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        return str(path).encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def undecodable(path: Path | str) -> bool:
@@ -54,9 +58,12 @@ def undecodable(path: Path | str) -> bool:
     return False
 
 
-def path_error(path: Path | str, error: OSError) -> IngestError:
-    """One sentence for an ``OSError`` met while looking at or opening ``path``."""
+def path_error(path: Path | str, error: OSError | ValueError) -> IngestError:
+    """One sentence for an ``OSError`` met while looking at or opening ``path``, or the ``ValueError``
+    of a name the system cannot take (a NUL byte, a lone surrogate that no encoding can write)."""
     name = shown(path)
+    if not isinstance(error, OSError):
+        return IngestError(f"{name}: is not a name this system can open; rename the file or check the path.", "unreadable")
     if error.errno == errno.ELOOP:
         return IngestError(
             f"{name}: is a symbolic link that loops back on itself; fix or remove the link.", "unreadable"

@@ -135,5 +135,5 @@ def test_upload_accepts_a_file_without_an_extension(client: Any, write_file: Cal
 
     assert UPLOAD_TYPES is None  # the picker offers every file; the readers decide by content
     assert "Added" in status and "Licence Of The Harvest Data" in status
-    answer = client.predict("Who may share the harvest data?", api_name="/ask")
+    answer = client.predict("What may every cooperative in Mopti share?", api_name="/ask")
     assert answer["citations"] and answer["citations"][0]["source"] == "license"
