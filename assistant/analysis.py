@@ -29,7 +29,9 @@ class Analysis:
     unknown: float  # share of focus terms that no indexed document holds (a document's own name excepted)
 
 
-def analyse(question: str, query: str, frequencies: Frequencies, unnamed: Callable[[str], str] = lambda q: q) -> Analysis:
+def analyse(
+    question: str, query: str, frequencies: Frequencies, unnamed: Callable[[str], str] = lambda q: q
+) -> Analysis:
     """The analysis of ``question`` (standalone form ``query``) against an index's term frequencies.
 
     A distinctive word ("city", "financed") must weigh more than one every passage shares ("Mali", "plan").

@@ -152,9 +152,11 @@ class ExtractiveAnswerer(Answerer):
         fitted = self._fitted_for(analysis, passages)
         scored = self.score(analysis, candidates, passages, fitted)
         rules = self.rules
-        if rules.unmistakable and fitted is None and kind in UNMISTAKABLE:  # a phone number answers "what number can I call?", however the rest reads
+        # A phone number answers "what number can I call?", however the rest reads (hand-weighted route).
+        if rules.unmistakable and fitted is None and kind in UNMISTAKABLE:
             scored = [c for c in scored if c.kind > 0] or scored
-        if rules.owner and fitted is None and kind in (Expect.PHONE, Expect.EMAIL) and (names := asked_names(self.unnamed(question))):
+        names = asked_names(self.unnamed(question)) if kind in (Expect.PHONE, Expect.EMAIL) else frozenset()
+        if rules.owner and fitted is None and names:
             # ... unless it belongs to another than the one the question names (the Dutch Embassy's phone is not UNODC's).
             scored = [c for c in scored if c.kind == 0 or names & _terms(f"{c.text} {c.antecedent}")]
             if not scored:
@@ -165,14 +167,15 @@ class ExtractiveAnswerer(Answerer):
         if fitted is not None:
             confidence = fitted.confidence(best.score, dict(best.features))
             if confidence < fitted.bar:
-                return replace(self.abstain(f"confidence {confidence:.2f} < {fitted.bar:.2f}", confidence), evidence=best.features)
-            runner_up_bar = fitted.bar
+                declined = self.abstain(f"confidence {confidence:.2f} < {fitted.bar:.2f}", confidence)
+                return replace(declined, evidence=best.features)
         else:
             # Words of a question asked in another language than the answer's are unknown to its documents.
             unknown = analysis.unknown if detect_language(best.text) == analysis.language else 0.0
             confidence = best.score - self.weights.unknown * unknown
             if confidence < self.weights.threshold:
-                return self.abstain(f"confidence {confidence:.2f} < {self.weights.threshold:.2f} (unknown terms {unknown:.2f})")
+                bar = self.weights.threshold
+                return self.abstain(f"confidence {confidence:.2f} < {bar:.2f} (unknown terms {unknown:.2f})")
         # A quotation is quoted with the sentence that names its speaker: as one span when that
         # sentence follows at once, as two quotes for "who said ...?" when it comes a few sentences on.
         if kind is Expect.PERSON and FIELD.match(best.text) and best.antecedent_start >= 0:
@@ -189,7 +192,7 @@ class ExtractiveAnswerer(Answerer):
         runner_up = next((c for c in scored[1:] if c.kind >= best.kind and c.source == best.source), None)
         if fitted is not None:
             close = runner_up is not None and fitted.confidence(runner_up.score, dict(runner_up.features)) >= max(
-                runner_up_bar, self.weights.second * confidence
+                fitted.bar, self.weights.second * confidence
             )
         else:
             close = (

@@ -59,7 +59,10 @@ class FittedModel:
 
     def __post_init__(self) -> None:
         if len(self.features) != len(self.weights):
-            raise ConfigError(f"The answerer weights list {len(self.weights)} weights for {len(self.features)} features: refit with `python -m evals.fit`.")
+            raise ConfigError(
+                f"The answerer weights list {len(self.weights)} weights for {len(self.features)} features: "
+                "refit with `python -m evals.fit`."
+            )
         if not 0.0 <= self.bar <= 1.0:
             raise ConfigError(f"The answerer's bar must be a probability from 0 to 1, got {self.bar}.")
 
@@ -112,7 +115,9 @@ def load_model(path: str | None = None) -> FittedModel:
     try:
         return model_from_dict(json.loads(where.read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError) as error:
-        raise ConfigError(f"The answerer weights at {where} cannot be read ({error}): refit with `python -m evals.fit`.") from None
+        raise ConfigError(
+            f"The answerer weights at {where} cannot be read ({error}): refit with `python -m evals.fit`."
+        ) from None
 
 
 def save_model(model: FittedModel, path: Path) -> None:

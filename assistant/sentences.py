@@ -19,7 +19,9 @@ def statement_units(source: str, version: str, text: str, statements: bool = Fal
     """The document's units; only those that state something (no headings, no title lines) if ``statements``."""
     if not statements:
         return tuple(units(text))
-    return tuple(u for u in statement_units(source, version, text) if not (u.heading or title_like(text[u.start : u.end])))
+    return tuple(
+        u for u in statement_units(source, version, text) if not (u.heading or title_like(text[u.start : u.end]))
+    )
 
 
 def unit_before(source: str, version: str, text: str, start: int) -> Unit | None:

@@ -50,7 +50,10 @@ TRAINING = (
     "licenses-fresh2",
 )
 K = 5
-HAND_WEIGHTED_ONLY = ("unmistakable", "owner")  # rules the fitted route no longer applies (see assistant.extractive.Rules)
+HAND_WEIGHTED_ONLY = (
+    "unmistakable",
+    "owner",
+)  # rules the fitted route no longer applies (see assistant.extractive.Rules)
 WRONG = 0.5  # cost of a wrong answer or a wrong refusal, against 1 for a right one
 
 
@@ -84,7 +87,8 @@ def collect(datasets: Sequence[Dataset], folder: Path) -> list[Question]:
             scored = answerer.score(analysis, candidates, passages, answerer.model)
             spans = support_spans_of(item, lambda source: index.get_document(source).text)
             labels = tuple(
-                int(item.answerable and c.source == item.source and any(c.start < e and s < c.end for s, e in spans)) for c in scored
+                int(item.answerable and c.source == item.source and any(c.start < e and s < c.end for s, e in spans))
+                for c in scored
             )
             vectors = tuple(tuple(vector(dict(c.features))) for c in scored)
             questions.append(Question(dataset.name, item, index, passages, vectors, labels))
@@ -275,7 +279,11 @@ VARIANTS: dict[str, tuple[tuple[str, ...], tuple[str, ...], bool]] = {
     "confidence also reads ce": (FEATURES, ("ce",), False),
     "choice model, confidence on the score": (FEATURES, (), True),
     "choice model, confidence on absolute evidence": (FEATURES, ABSOLUTE, True),
-    "choice model without the cross-encoder": (tuple(f for f in FEATURES if not f.startswith("ce")), ABSOLUTE[1:], True),
+    "choice model without the cross-encoder": (
+        tuple(f for f in FEATURES if not f.startswith("ce")),
+        ABSOLUTE[1:],
+        True,
+    ),
 }
 # The shipped model: its features, what its confidence reads besides the score, and whether it is a
 # choice model. Left one set out (2026-12-07, 382 questions), the choice models beat the per-candidate
@@ -303,7 +311,7 @@ def fit(names: Sequence[str], out: Path, compare: bool = False) -> FittedModel:
             "positives": sum(sum(q.labels) for q in questions),
             **tally(results, model),
             "variant": next(name for name, variant in VARIANTS.items() if variant == SHIPPED),
-            "how": "python -m evals.fit (a logistic regression or a choice model, Platt scaling, bar by utility; see evals/fit.py)",
+            "how": "python -m evals.fit (a choice model or a logistic regression, Platt scaling, bar by utility)",
         }
         if comparison:
             notes["leave one set out"] = comparison
@@ -314,9 +322,15 @@ def fit(names: Sequence[str], out: Path, compare: bool = False) -> FittedModel:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evals.fit", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--dataset", action="append", metavar="NAME", help=f"training sets (default: {', '.join(TRAINING)})")
-    parser.add_argument("--compare", action="store_true", help="also compare the VARIANTS, leaving one training set out at a time")
-    parser.add_argument("--out", type=Path, default=weights_path(), help="where to write the weights (default: the shipped file)")
+    parser.add_argument(
+        "--dataset", action="append", metavar="NAME", help=f"training sets (default: {', '.join(TRAINING)})"
+    )
+    parser.add_argument(
+        "--compare", action="store_true", help="also compare the VARIANTS, leaving one training set out at a time"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=weights_path(), help="where to write the weights (default: the shipped file)"
+    )
     args = parser.parse_args(argv)
     names = args.dataset or list(TRAINING)
     if any("sealed" in name or name == "press" for name in names):

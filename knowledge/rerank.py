@@ -10,7 +10,8 @@ another language keeps its place in the fused ranking, and English passages are 
 the remaining places.
 
 >>> from knowledge.crossencoder import get_reranker
->>> p = [Passage("a", "doc", "Doc", "It rained.", 0, 10, 0.9), Passage("b", "doc", "Doc", "Mali launched a plan.", 11, 32, 0.8)]
+>>> p = [Passage("a", "doc", "Doc", "It rained.", 0, 10, 0.9)]
+>>> p.append(Passage("b", "doc", "Doc", "Mali launched a plan.", 11, 32, 0.8))
 >>> [x.id for x in rerank("When did Mali launch the plan?", p, get_reranker("overlap"), k=2)]
 ['b', 'a']
 """

@@ -47,3 +47,12 @@ def test_an_unknown_feature_is_refused() -> None:
 def test_a_bar_outside_zero_to_one_is_refused() -> None:
     with pytest.raises(ConfigError, match="bar"):
         FittedModel(FEATURES, (0.0,) * len(FEATURES), 0.0, (1.0, 0.0), 1.5)
+
+
+@pytest.mark.parametrize("name", ["assistant.fitted", "assistant.analysis"])
+def test_the_usage_examples_hold(name: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(name))
+    assert result.attempted > 0 and result.failed == 0

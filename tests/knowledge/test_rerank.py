@@ -15,7 +15,10 @@ def passage(pid: str, text: str, title: str = "Doc") -> Passage:
 
 
 def test_the_passage_with_the_best_sentence_comes_first() -> None:
-    passages = [passage("a", "It rained all week. Nobody came."), passage("b", "The Netherlands funded the anti-trafficking plan.")]
+    passages = [
+        passage("a", "It rained all week. Nobody came."),
+        passage("b", "The Netherlands funded the anti-trafficking plan."),
+    ]
     ranked = rerank("Who funded the plan?", passages, OverlapReranker(), k=2)
     assert [p.id for p in ranked] == ["b", "a"]
     assert ranked[0].score > ranked[1].score  # the cross-encoder's score replaces the fused one
@@ -48,3 +51,12 @@ def test_the_cross_encoder_finds_the_funder_that_the_fused_ranking_buries(real_i
     """'Who paid for it?' shares no word with 'with the financial support of the Kingdom of the Netherlands'."""
     question = "Who paid for the anti-trafficking plan?"
     assert "Kingdom of the Netherlands" in real_index.search(question, k=1)[0].text
+
+
+@pytest.mark.parametrize("name", ["knowledge.rerank", "knowledge.crossencoder"])
+def test_the_usage_examples_hold(name: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(name))
+    assert result.attempted > 0 and result.failed == 0

@@ -13,7 +13,9 @@ from knowledge.retriever import PressroomReranker, PressroomRetriever
 def test_the_reranker_is_a_langchain_document_compressor() -> None:
     documents = [
         LangChainDocument(page_content="It rained all week in the capital.", metadata={"source": "weather"}),
-        LangChainDocument(page_content="The Netherlands funded the action plan.", metadata={"source": "plan", "title": "Plan"}),
+        LangChainDocument(
+            page_content="The Netherlands funded the action plan.", metadata={"source": "plan", "title": "Plan"}
+        ),
         LangChainDocument(page_content="Nobody came to the launch of the plan.", metadata={"source": "launch"}),
     ]
     reranker = PressroomReranker(top_n=2, reranker=OverlapReranker())
