@@ -155,8 +155,8 @@ class ExtractiveAnswerer(Answerer):
         # A phone number answers "what number can I call?", however the rest reads (hand-weighted route).
         if rules.unmistakable and fitted is None and kind in UNMISTAKABLE:
             scored = [c for c in scored if c.kind > 0] or scored
-        names = asked_names(self.unnamed(question)) if kind in (Expect.PHONE, Expect.EMAIL) else frozenset()
-        if rules.owner and fitted is None and names:
+        contact = rules.owner and fitted is None and kind in (Expect.PHONE, Expect.EMAIL)
+        if contact and (names := asked_names(self.unnamed(question))):
             # ... unless it belongs to another than the one the question names (the Dutch Embassy's phone is not UNODC's).
             scored = [c for c in scored if c.kind == 0 or names & _terms(f"{c.text} {c.antecedent}")]
             if not scored:
