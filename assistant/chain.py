@@ -80,7 +80,7 @@ class _Steps:
     def assemble(self, inputs: dict[str, Any]) -> Answer:
         index, draft = self.index, inputs["draft"]
         documents = {p.source: index.document_of(p) for p in reversed(inputs["passages"])}
-        lookup = lambda source: documents.get(source) or index.get_document(source)  # noqa: E731
+        lookup = lambda source: documents.get(source) or index.get_document(source)
         text, citations, notes = cite(draft, lookup)
         abstained = draft.abstained or not citations
         confidence = getattr(draft, "confidence", None)
@@ -112,7 +112,9 @@ def _resolve(index: Index, answerer: str | Answerer, rerank: bool = True) -> Ans
     return answerer if isinstance(answerer, Answerer) else get_answerer(index, answerer, rerank)
 
 
-def build_chain(index: Index, answerer_name: str | Answerer = "extractive", rerank: bool = True) -> Runnable[dict[str, Any], Answer]:
+def build_chain(
+    index: Index, answerer_name: str | Answerer = "extractive", rerank: bool = True
+) -> Runnable[dict[str, Any], Answer]:
     """The chain for one index and answerer (a name, or an ``Answerer``); its input is
     ``{"question", "k", "history", "rerank"}`` (``rerank`` as given here)."""
     steps = _Steps(index, _resolve(index, answerer_name, rerank))

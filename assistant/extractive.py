@@ -240,7 +240,9 @@ class ExtractiveAnswerer(Answerer):
         result = []
         for rank, passage in enumerate(passages):
             document = self.documents(passage)
-            sentences = statement_units(document.source, document.sha256 or document.added, document.text, statements=not headings)
+            sentences = statement_units(
+                document.source, document.sha256 or document.added, document.text, statements=not headings
+            )
             for number, unit in enumerate(sentences):
                 # A sentence the chunker cut in two belongs to the passage that holds most of it.
                 inside = 2 * (min(unit.end, passage.end) - max(unit.start, passage.start)) >= unit.end - unit.start
@@ -253,14 +255,22 @@ class ExtractiveAnswerer(Answerer):
                     points_back = number > 0 and refers_back(document.text, sentences, number)
                     before = sentences[number - 1] if points_back else None
                     if DEFINES.match(text):  # '"Larger Work"' / 'means a work that ...': the term is the line before
-                        before = unit_before(document.source, document.sha256 or document.added, document.text, unit.start)
+                        before = unit_before(
+                            document.source, document.sha256 or document.added, document.text, unit.start
+                        )
                     antecedent = document.text[before.start : before.end] if before else ""
                     start = before.start if before else -1
-                    result.append(Candidate(rank, passage.source, unit.start, unit.end, text, closing, antecedent, start))
+                    result.append(
+                        Candidate(rank, passage.source, unit.start, unit.end, text, closing, antecedent, start)
+                    )
         return result
 
     def score(
-        self, analysis: Analysis, candidates: list[Candidate], passages: Sequence[Passage], fitted: FittedModel | None = None
+        self,
+        analysis: Analysis,
+        candidates: list[Candidate],
+        passages: Sequence[Passage],
+        fitted: FittedModel | None = None,
     ) -> list[Candidate]:
         """The candidates with their evidence and score, best first: the fitted model's logit when
         ``fitted`` is given, else the hand-set weighted sum."""
@@ -284,7 +294,10 @@ class ExtractiveAnswerer(Answerer):
         best_meaning, best_words = max(e["meaning"] for e in evidence), max(e["words"] for e in evidence)
         for candidate, values in zip(candidates, evidence):
             values["ce_lead"], values["ce_passage"] = values["ce"] - best_ce, best_in_passage[candidate.passage_rank]
-            values["meaning_lead"], values["words_lead"] = values["meaning"] - best_meaning, values["words"] - best_words
+            values["meaning_lead"], values["words_lead"] = (
+                values["meaning"] - best_meaning,
+                values["words"] - best_words,
+            )
             if fitted is not None:
                 score = fitted.logit(values)
             else:
@@ -397,4 +410,3 @@ def _closes_in(opener: Candidate, closer: Candidate) -> bool:
 
 def _overlaps(candidate: Candidate, other: Candidate) -> bool:
     return candidate.source == other.source and candidate.start < other.end and other.start < candidate.end
-

@@ -150,9 +150,13 @@ class GenerativeAnswerer(Answerer):
         """The checked draft for the model's complete ``reply``."""
         reply = _complete(strip_echo(reply, passages))
         if not reply:
-            return self._fall_back(question, query, passages, "The model returned an empty answer; this is the extractive answer.", ())
+            return self._fall_back(
+                question, query, passages, "The model returned an empty answer; this is the extractive answer.", ()
+            )
         if _ABSTENTION.match(reply):
-            return GenerativeDraft(text=ABSTAIN_TEXT, abstained=True, notes=("the model found no answer in the sources",))
+            return GenerativeDraft(
+                text=ABSTAIN_TEXT, abstained=True, notes=("the model found no answer in the sources",)
+            )
         grounded = self.checker.check(reply, passages, question)
         if grounded.whole_unsupported:
             return self._fall_back(question, query, passages, UNSUPPORTED_NOTICE, grounded.checks, grounded.notes)

@@ -158,7 +158,17 @@ class GroundingChecker:
                 sentence = document.text[unit.start : unit.end]
                 if looks_like_instruction(sentence) or not re.search(r"\w", sentence):
                     continue
-                found.append(Evidence(rank, passage.source, unit.start, unit.end, sentence, frozenset(terms(sentence)), _fold(sentence)))
+                found.append(
+                    Evidence(
+                        rank,
+                        passage.source,
+                        unit.start,
+                        unit.end,
+                        sentence,
+                        frozenset(terms(sentence)),
+                        _fold(sentence),
+                    )
+                )
         return found
 
     def _support(self, claim: _Claim, evidence: list[Evidence]) -> tuple[tuple[Evidence, ...], float, str]:
@@ -187,9 +197,7 @@ class GroundingChecker:
                 return (item,), score, ""
         # Two sentences together, for an answer that joins two facts.
         top = [item for _, item in scored[:6]]
-        pairs = sorted(
-            ((self._score(claim, pair), pair) for pair in combinations(top, 2)), key=lambda pair: -pair[0]
-        )
+        pairs = sorted(((self._score(claim, pair), pair) for pair in combinations(top, 2)), key=lambda pair: -pair[0])
         for score, pair in pairs[:3]:
             if score >= t.support and _coverage(claim, pair) >= t.min_words and not self._facts_missing(claim, pair):
                 return tuple(sorted(pair, key=lambda e: (e.rank, e.start))), score, ""
@@ -225,7 +233,9 @@ class GroundingChecker:
             numbers = [int(n) for n in re.findall(r"\[(\d+)\]", raw)]
             bad = sorted({n for n in numbers if not 1 <= n <= passages})
             if bad:
-                notes.append("removed marker(s) " + ", ".join(f"[{n}]" for n in bad) + f": there are {passages} passages")
+                notes.append(
+                    "removed marker(s) " + ", ".join(f"[{n}]" for n in bad) + f": there are {passages} passages"
+                )
             bare = _tidy(re.sub(r"\s*\[\d+\]", "", raw))
             match = re.match(r"^(.*?)([.!?…]*)$", bare, re.DOTALL)
             body, ending = (match.group(1), match.group(2)) if match else (bare, "")
@@ -258,7 +268,10 @@ class GroundingChecker:
 
 
 # Marker spellings small models use: [1, 2], [Source 1], (source 1), [^1], 【1】.
-_MARKER_GROUP = re.compile(r"[\[【(]\s*(?:\^|sources?\s*:?\s*|passages?\s*:?\s*|doc(?:ument)?s?\s*:?\s*)?(\d{1,3}(?:\s*(?:,|and|&|;)\s*\d{1,3})*)\s*[\]】)]", re.IGNORECASE)
+_MARKER_GROUP = re.compile(
+    r"[\[【(]\s*(?:\^|sources?\s*:?\s*|passages?\s*:?\s*|doc(?:ument)?s?\s*:?\s*)?(\d{1,3}(?:\s*(?:,|and|&|;)\s*\d{1,3})*)\s*[\]】)]",
+    re.IGNORECASE,
+)
 _NEGATION = re.compile(r"\b(?:not|no|never|none|neither|nor|without|cannot|n't)\b|n't\b")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
@@ -269,6 +282,7 @@ def normalize_markers(text: str) -> str:
     >>> normalize_markers("It opened in 2023 (Source 1, 2). Then [3].")
     'It opened in 2023 [1] [2]. Then [3].'
     """
+
     def one(match: re.Match[str]) -> str:
         if match.group(0).startswith("(") and not re.search(r"source|passage|doc", match.group(0), re.IGNORECASE):
             return match.group(0)  # "(2023)" or "(1)" in a list is not a marker
@@ -304,14 +318,16 @@ def _numbers(text: str) -> list[str]:
     return [n.replace(",", "") if re.fullmatch(r"\d{1,3}(?:,\d{3})+", n) else n for n in _NUMBER.findall(_fold(text))]
 
 
-_NUMBER_WORDS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty".split()
+_NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
 
 
 def _has_number(folded: str, number: str) -> bool:
     """Whether ``number`` appears in the folded evidence, as digits or (up to twenty) as a word."""
     if number in _numbers(folded):
         return True
-    return number.isdigit() and int(number) <= 20 and re.search(rf"\b{_NUMBER_WORDS[int(number)]}\b", folded) is not None
+    return (
+        number.isdigit() and int(number) <= 20 and re.search(rf"\b{_NUMBER_WORDS[int(number)]}\b", folded) is not None
+    )
 
 
 def _names(text: str) -> dict[str, str]:
@@ -325,8 +341,6 @@ def _coverage(claim: _Claim, chosen: tuple[Evidence, ...]) -> float:
         return 0.0
     words = set().union(*(e.terms for e in chosen))
     return len(claim.terms & words) / len(claim.terms)
-
-
 
 
 @lru_cache(maxsize=256)

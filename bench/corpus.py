@@ -49,15 +49,19 @@ def vocabulary() -> tuple[list[str], np.ndarray]:
     return words, weights / weights.sum()
 
 
-def documents(count: int, seed: int = 0, paragraphs: tuple[int, int] = (2, 6), prefix: str = "synthetic") -> list[SyntheticDocument]:
+def documents(
+    count: int, seed: int = 0, paragraphs: tuple[int, int] = (2, 6), prefix: str = "synthetic"
+) -> list[SyntheticDocument]:
     """``count`` documents: a title, then paragraphs of 2-5 sentences of 8-28 words each."""
     words, probabilities = vocabulary()
     cumulative = np.cumsum(probabilities)
     rng = np.random.default_rng(seed)
     result = []
     for number in range(count):
-        shape = [[int(n) for n in rng.integers(8, 29, size=int(rng.integers(2, 6)))]
-                 for _ in range(int(rng.integers(paragraphs[0], paragraphs[1] + 1)))]
+        shape = [
+            [int(n) for n in rng.integers(8, 29, size=int(rng.integers(2, 6)))]
+            for _ in range(int(rng.integers(paragraphs[0], paragraphs[1] + 1)))
+        ]
         drawn = np.searchsorted(cumulative, rng.random(6 + sum(map(sum, shape))) * cumulative[-1])
         picked = iter([words[i] for i in drawn])
         title = _sentence(picked, 6, end="")

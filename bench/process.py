@@ -49,7 +49,9 @@ LAUNCHER = (
 
 def measure(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     """Wall seconds and peak resident megabytes of one run of ``command`` (which must succeed)."""
-    done = subprocess.run([sys.executable, "-c", LAUNCHER, *command], env=env, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", LAUNCHER, *command], env=env, capture_output=True, text=True, check=False
+    )
     try:
         code, seconds, kilobytes = done.stdout.split()
     except ValueError:
@@ -87,7 +89,16 @@ def run(work: Path, home: Path, repeats: int = 3) -> list[Figure]:
     ]  # fmt: skip
     try:
         server_memory, note = chat_server_memory(env)
-        figures.append(Figure("peak memory: chat server", round(server_memory), "MB", round(floor_memory), "the cold-start floor process", note=note))
+        figures.append(
+            Figure(
+                "peak memory: chat server",
+                round(server_memory),
+                "MB",
+                round(floor_memory),
+                "the cold-start floor process",
+                note=note,
+            )
+        )
     except Exception as error:  # the chat is another module's; its failure must not hide the other figures
         figures.append(Figure("peak memory: chat server", float("nan"), "MB", note=f"not measured: {error}"))
     return figures

@@ -46,12 +46,16 @@ def centres(model: Any) -> np.ndarray:
     return np.asarray(on_model_thread(_encode, model, texts, 32), dtype=np.float32)
 
 
-def add_documents(index: Index, docs: list[corpus.SyntheticDocument], points: np.ndarray, rng: np.random.Generator) -> int:
+def add_documents(
+    index: Index, docs: list[corpus.SyntheticDocument], points: np.ndarray, rng: np.random.Generator
+) -> int:
     """Write synthetic documents as ingest would, with precomputed vectors; returns the chunks added."""
     items, chunks, sentences = [], [], []
     for doc in docs:
         sha = hashlib.sha256(doc.text.encode()).hexdigest()
-        document = Document(doc.name, doc.title, doc.text, f"synthetic/{doc.name}.txt", sha, (), "2026-01-01T00:00:00+00:00")
+        document = Document(
+            doc.name, doc.title, doc.text, f"synthetic/{doc.name}.txt", sha, (), "2026-01-01T00:00:00+00:00"
+        )
         cut = chunk_document(document)
         items.append((document, CHUNKER_VERSION, len(cut)))
         chunks += cut
@@ -61,7 +65,12 @@ def add_documents(index: Index, docs: list[corpus.SyntheticDocument], points: np
     vectors = _unit(points[picks] + NOISE * noise)
     # Each sentence's vector lies near its chunk's, and is stored with the chunk as ingest stores it.
     chunks = [
-        replace(chunk, sentence_vectors=pack_sentences(dict(zip([(u.start, u.end) for u in inside], near(vector, len(inside), rng)))))
+        replace(
+            chunk,
+            sentence_vectors=pack_sentences(
+                dict(zip([(u.start, u.end) for u in inside], near(vector, len(inside), rng)))
+            ),
+        )
         for chunk, inside, vector in zip(chunks, sentences, vectors)
     ]
     index.store.add_chunks(chunks, vectors)
@@ -144,11 +153,21 @@ def run(work: Path, embedder: Embedder, sizes: tuple[int, ...] = SIZES, count: i
                 )
             )  # fmt: skip
         figures.append(
-            Figure(f"retrieval alone at {label} p50", ms(searched, 50), "ms", ms(base2, 50), f"embed + Chroma top-5 at {label}, p50")
+            Figure(
+                f"retrieval alone at {label} p50",
+                ms(searched, 50),
+                "ms",
+                ms(base2, 50),
+                f"embed + Chroma top-5 at {label}, p50",
+            )
         )
     low, high = min(sizes), max(sizes)
     if low != high:
-        for key, name in (("ask50", "warm ask() p50"), ("ask95", "warm ask() p95"), ("search50", "retrieval alone p50")):
+        for key, name in (
+            ("ask50", "warm ask() p50"),
+            ("ask95", "warm ask() p95"),
+            ("search50", "retrieval alone p50"),
+        ):
             figures.append(
                 Figure(
                     f"growth of {name}, {high:,} vs {low:,} chunks", measured[high][key], "ms", measured[low][key],

@@ -89,9 +89,17 @@ def floor_function(
 
 
 def latency_figures(
-    label: str, subject_times: list[float], floor_times: list[float], target: str, note: str = "", floor: str = f"embed + Chroma top-{K}"
+    label: str,
+    subject_times: list[float],
+    floor_times: list[float],
+    target: str,
+    note: str = "",
+    floor: str = f"embed + Chroma top-{K}",
 ) -> list[Figure]:
-    return [Figure(f"{label} p{q}", ms(subject_times, q), "ms", ms(floor_times, q), f"{floor}, p{q}", target, note) for q in (50, 95)]
+    return [
+        Figure(f"{label} p{q}", ms(subject_times, q), "ms", ms(floor_times, q), f"{floor}, p{q}", target, note)
+        for q in (50, 95)
+    ]
 
 
 def run(work: Path, embedder: Embedder, count: int = 100) -> list[Figure]:
@@ -128,7 +136,9 @@ def run(work: Path, embedder: Embedder, count: int = 100) -> list[Figure]:
     _cached_query_vector.cache_clear()
     _forget_scores(index)
     floor_reranker.clear_cache()
-    subject, base = interleaved(asked, lambda q: list(stream_answer(index, "extractive", {"question": q, "k": K})), reranked_floor)
+    subject, base = interleaved(
+        asked, lambda q: list(stream_answer(index, "extractive", {"question": q, "k": K})), reranked_floor
+    )
     figures += latency_figures(
         "warm answer without the LCEL wrapper", subject, base, "", "assistant.chain.stream_answer: the same steps, no Runnable",
         floor=RERANKED_FLOOR,
@@ -143,7 +153,9 @@ def run(work: Path, embedder: Embedder, count: int = 100) -> list[Figure]:
             recipe(question)
             recipe_floor(question)
         subject, base = interleaved(asked, recipe, recipe_floor)
-    figures += latency_figures("warm textbook LangChain recipe", subject, base, "", "same questions; floor on its own collection")
+    figures += latency_figures(
+        "warm textbook LangChain recipe", subject, base, "", "same questions; floor on its own collection"
+    )
     return figures
 
 
@@ -174,5 +186,10 @@ def shared_server(work: Path, embedder: Embedder, model: Any, asked: list[str]) 
         subject, base = interleaved(asked, lambda q: ask(q, index=index), floor)
         del index  # its HTTP client, before the server stops
     return latency_figures(
-        "warm ask() via a Chroma server", subject, base, "", f"{len(asked)} questions; HTTP on this machine", floor=RERANKED_FLOOR
+        "warm ask() via a Chroma server",
+        subject,
+        base,
+        "",
+        f"{len(asked)} questions; HTTP on this machine",
+        floor=RERANKED_FLOOR,
     )

@@ -73,7 +73,9 @@ class LangChainBaseline:
         self.build()
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
         self.close()
 
     def build(self) -> None:
@@ -85,8 +87,12 @@ class LangChainBaseline:
         from langchain_core.documents import Document as LangChainDocument
         from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-        splitter = RecursiveCharacterTextSplitter(chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP, add_start_index=True)
-        pages = [LangChainDocument(page_content=d.text, metadata={"source": d.source}) for d in self._documents.values()]
+        splitter = RecursiveCharacterTextSplitter(
+            chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP, add_start_index=True
+        )
+        pages = [
+            LangChainDocument(page_content=d.text, metadata={"source": d.source}) for d in self._documents.values()
+        ]
         chunks = splitter.split_documents(pages)
         self._store = Chroma.from_documents(
             chunks,

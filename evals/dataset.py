@@ -163,7 +163,9 @@ def parse_lines(text: str, path: Path) -> tuple[Item, ...]:
             raise DatasetError(f"{where}: is not valid JSON ({error.msg}); fix the line or remove it.") from None
         item = _item(record, where, number)
         if item.id in seen:
-            raise DatasetError(f"{where}: the id {item.id!r} is already used on line {seen[item.id]}; ids must be unique.")
+            raise DatasetError(
+                f"{where}: the id {item.id!r} is already used on line {seen[item.id]}; ids must be unique."
+            )
         seen[item.id] = number
         items.append(item)
     if not items:
@@ -185,7 +187,9 @@ def _item(record: Any, where: str, line: int) -> Item:
         )
     pair = record.get("pair", "")
     if not isinstance(pair, str) or (pair and not _PAIR.match(pair)):
-        raise DatasetError(f"{where}: 'pair' must look like \"fr→en\" (question language → source language), got {pair!r}.")
+        raise DatasetError(
+            f"{where}: 'pair' must look like \"fr→en\" (question language → source language), got {pair!r}."
+        )
     for name in ("id", "question", "source", "kind"):
         if not isinstance(record[name], str):
             raise DatasetError(f"{where}: {name!r} must be a string, got {type(record[name]).__name__}.")

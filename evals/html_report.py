@@ -52,7 +52,9 @@ def html_page(reports: Sequence[Report]) -> str:
         body.append(f"<h3>{escape(report.system)}</h3>")
         body.append(strip_chart(report.results, anchor_prefix=f"{report.system}-"))
     for report in reports:
-        body.append(f"<h2>Failed questions: {escape(report.system)} ({len(report.failures)} of {report.scores.questions})</h2>")
+        body.append(
+            f"<h2>Failed questions: {escape(report.system)} ({len(report.failures)} of {report.scores.questions})</h2>"
+        )
         causes = failure_rows(report)
         if len(causes) > 1:
             body += ["<p>Wrong outcomes by cause:</p>", _table(causes)]
@@ -60,7 +62,7 @@ def html_page(reports: Sequence[Report]) -> str:
         if not report.failures:
             body.append("<p>None.</p>")
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{title}</title><style>{STYLE}</style></head>\n<body>\n" + "\n".join(body) + "\n</body></html>\n"
     )
 
@@ -68,7 +70,7 @@ def html_page(reports: Sequence[Report]) -> str:
 def _scores_table(reports: Sequence[Report]) -> str:
     rows = score_rows(reports)
     head = "".join(f"<th>{escape(cell)}</th>" for cell in rows[0])
-    lines = [f"<table class=\"scores\"><tr>{head}</tr>"]
+    lines = [f'<table class="scores"><tr>{head}</tr>']
     for metric, row in zip(METRICS, rows[1:]):
         values = [getattr(report.scores, metric.key) for report in reports]
         best = _best(values, metric.higher_is_better) if len(reports) > 1 else None
@@ -121,19 +123,27 @@ def _bar_chart(reports: Sequence[Report]) -> str:
                 f'<rect x="{label_width}" y="{y}" width="{width}" height="{bar_height - 2}" fill="{colour}">'
                 f"<title>{text}</title></rect>"
             )
-            parts.append(f'<text x="{label_width + width + 4}" y="{y + bar_height - 3}">{escape(format_value(value, metric.unit))}</text>')
+            parts.append(
+                f'<text x="{label_width + width + 4}" y="{y + bar_height - 3}">{escape(format_value(value, metric.unit))}</text>'
+            )
     key_y = height - 8
     for number, report in enumerate(reports):
         x = label_width + number * 140
-        parts.append(f'<rect x="{x}" y="{key_y - 10}" width="10" height="10" fill="{BAR_COLOURS[number % len(BAR_COLOURS)]}"/>')
+        parts.append(
+            f'<rect x="{x}" y="{key_y - 10}" width="10" height="10" fill="{BAR_COLOURS[number % len(BAR_COLOURS)]}"/>'
+        )
         parts.append(f'<text x="{x + 14}" y="{key_y}">{escape(report.system)}</text>')
     parts.append("</svg>")
     return "\n".join(parts)
 
 
 def _legend() -> str:
-    items = "".join(f'<span><i style="background:{colour}"></i>{escape(name)}</span>' for name, colour in COLOURS.items())
-    return f'<p class="legend">{items}</p><p>Click a cell to jump to the question when it failed; hover for details.</p>'
+    items = "".join(
+        f'<span><i style="background:{colour}"></i>{escape(name)}</span>' for name, colour in COLOURS.items()
+    )
+    return (
+        f'<p class="legend">{items}</p><p>Click a cell to jump to the question when it failed; hover for details.</p>'
+    )
 
 
 def _failure(system: str, result: QuestionResult) -> str:
@@ -150,7 +160,9 @@ def _failure(system: str, result: QuestionResult) -> str:
     if result.notes:
         lines.append(f"<p><b>Notes of the system:</b> {escape('; '.join(result.notes))}</p>")
     for citation in result.citations:
-        checks = ("valid" if citation.valid else "INVALID") + (", supports" if citation.supports else ", does not support")
+        checks = ("valid" if citation.valid else "INVALID") + (
+            ", supports" if citation.supports else ", does not support"
+        )
         lines.append(
             f"<p><b>Citation [{citation.marker}]</b> {escape(citation.source)} {citation.start}-{citation.end} "
             f"({checks}): {escape(flowed(citation.quote))}</p>"

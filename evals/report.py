@@ -153,7 +153,7 @@ class Report:
         }
 
 
-def format_value(value: float | int | None, unit: str) -> str:
+def format_value(value: float | None, unit: str) -> str:
     """A score as the reports print it: shares and seconds to 3 decimals, words to 1, counts whole.
 
     >>> format_value(0.95833, "share"), format_value(None, "share"), format_value(2, "count")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +64,7 @@ def run(
         ask(dataset.items[0].question, k=k)
     except QuestionError:
         pass  # a problem of that one question, scored as an error below; any other error stops the run here
-    started = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    started = datetime.now(UTC).replace(microsecond=0).isoformat()
     began = time.perf_counter()
     results: list[QuestionResult] = []
     for number, item in enumerate(dataset.items, 1):

@@ -44,7 +44,9 @@ def cell_states(result: QuestionResult) -> dict[str, str]:
     else:
         retrieval = citation = "not applicable"
         answer = "right" if result.abstained else "false answer"
-    quotes = "not applicable" if not result.citations else ("right" if all(c.valid for c in result.citations) else "wrong")
+    quotes = (
+        "not applicable" if not result.citations else ("right" if all(c.valid for c in result.citations) else "wrong")
+    )
     return {"retrieval": retrieval, "answer": answer, "citation": citation, "quotes": quotes}
 
 

@@ -34,7 +34,9 @@ def depth_notes(reports: Sequence[Report]) -> list[str]:
     for report in reports:
         depth = max((len(result.passages) for result in report.results), default=0)
         if 0 < depth < report.k:
-            notes.append(f"{report.system} retrieves at most {depth} passages, so its @{report.k} scores count {depth}.")
+            notes.append(
+                f"{report.system} retrieves at most {depth} passages, so its @{report.k} scores count {depth}."
+            )
     return notes
 
 
@@ -73,7 +75,13 @@ def pair_rows(reports: Sequence[Report]) -> list[list[str]]:
         return []
     labels = {metric.key: metric.label.replace("@k", f"@{reports[0].k}") for metric in METRICS}
     several = len(reports) > 1
-    rows = [["pair", "questions", *(f"{labels[key]}{f' ({r.system})' if several else ''}" for r in reports for key in PAIR_METRICS)]]
+    rows = [
+        [
+            "pair",
+            "questions",
+            *(f"{labels[key]}{f' ({r.system})' if several else ''}" for r in reports for key in PAIR_METRICS),
+        ]
+    ]
     for pair, scores in pairs[0].items():
         cells = [format_value(getattr(by_pair[pair], key), "share") for by_pair in pairs for key in PAIR_METRICS]
         rows.append([pair, str(scores.questions), *cells])
@@ -171,8 +179,12 @@ def _failure(result: QuestionResult) -> list[str]:
     if result.notes:
         lines.append(f"- notes of the system: {escape('; '.join(result.notes))}")
     for citation in result.citations:
-        checks = ("valid" if citation.valid else "INVALID") + (", supports" if citation.supports else ", does not support")
-        lines.append(f"- citation \\[{citation.marker}\\] {escape(citation.source)} {citation.start}-{citation.end} ({checks})")
+        checks = ("valid" if citation.valid else "INVALID") + (
+            ", supports" if citation.supports else ", does not support"
+        )
+        lines.append(
+            f"- citation \\[{citation.marker}\\] {escape(citation.source)} {citation.start}-{citation.end} ({checks})"
+        )
     lines.append("- retrieved passages:")
     for passage in result.passages:
         mark = " **holds support**" if passage.supports else ""

@@ -123,7 +123,9 @@ class Bound:
 def _floors(measured: dict[str, float]) -> tuple[Bound, ...]:
     """Each measured score as a bound: a floor cut to three decimals, a ceiling on false abstentions."""
     return tuple(
-        Bound(metric, maximum=value) if metric == "false_abstentions" else Bound(metric, minimum=math.floor(value * 1000) / 1000)
+        Bound(metric, maximum=value)
+        if metric == "false_abstentions"
+        else Bound(metric, minimum=math.floor(value * 1000) / 1000)
         for metric, value in measured.items()
     )
 

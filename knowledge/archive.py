@@ -33,7 +33,7 @@ import uuid
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -105,15 +105,23 @@ def export_archive(index: Index, path: Path, overwrite: bool = False) -> Archive
     path = Path(path).expanduser()
     try:
         if path.is_dir():
-            raise ConfigError(f"{path} is a folder: name the archive file to write, e.g. {path / 'pressroom-backup.zip'}.")
+            raise ConfigError(
+                f"{path} is a folder: name the archive file to write, e.g. {path / 'pressroom-backup.zip'}."
+            )
         if path.exists() and not path.is_file():  # a device (/dev/null), a pipe, a socket: --force must not replace it
-            raise ConfigError(f"{path} is not a regular file: name the archive file to write, e.g. pressroom-backup.zip.")
+            raise ConfigError(
+                f"{path} is not a regular file: name the archive file to write, e.g. pressroom-backup.zip."
+            )
         if path.exists() and not overwrite:
             raise ConfigError(f"{path} already exists: choose another name, or pass --force to replace it.")
         if not path.parent.is_dir():
-            raise ConfigError(f"The folder {path.parent} does not exist: create it or choose another place for the archive.")
+            raise ConfigError(
+                f"The folder {path.parent} does not exist: create it or choose another place for the archive."
+            )
     except OSError as error:  # a name too long, a loop of links...
-        raise ConfigError(f"{path}: cannot be written ({error.strerror or error}); choose another name for the archive.") from None
+        raise ConfigError(
+            f"{path}: cannot be written ({error.strerror or error}); choose another name for the archive."
+        ) from None
     index.ensure_default()
     with index._writing():
         return _write_archive(index, path)
@@ -126,7 +134,9 @@ def _write_archive(index: Index, path: Path) -> ArchiveSummary:
     sizes: dict[str, int] = {}
     uploads = _uploaded_files(index.settings.home / UPLOADS)
     try:
-        with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6, allowZip64=True) as archive:
+        with zipfile.ZipFile(
+            temporary, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6, allowZip64=True
+        ) as archive:
             records = index.store.document_records()
             with Member(archive, DOCUMENTS, checksums, sizes) as out:
                 for record in records:
@@ -144,7 +154,7 @@ def _write_archive(index: Index, path: Path) -> ArchiveSummary:
             manifest = {
                 "format": FORMAT,
                 "version": VERSION,
-                "created": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+                "created": datetime.now(UTC).replace(microsecond=0).isoformat(),
                 "home": str(index.settings.home.resolve()),
                 "model": index.embedder.name,
                 "chunker": CHUNKER_VERSION,
@@ -158,7 +168,9 @@ def _write_archive(index: Index, path: Path) -> ArchiveSummary:
             os.fsync(handle.fileno())
         os.replace(temporary, path)
     except OSError as error:
-        raise StoreError(f"Cannot write the archive {path} ({error.strerror or error}); check the disk and try again.") from None
+        raise StoreError(
+            f"Cannot write the archive {path} ({error.strerror or error}); check the disk and try again."
+        ) from None
     finally:
         temporary.unlink(missing_ok=True)
     return ArchiveSummary(path, len(records), chunks, len(uploads), path.stat().st_size)
@@ -242,13 +254,15 @@ def import_archive(index: Index, path: Path, progress: Progress | None = None) -
             _prune_backups(home / BACKUPS, KEEP_BACKUPS)
     finally:
         archive.zip.close()
-    return ArchiveSummary(Path(path), archive.documents, _chunks(index), len(archive.uploads), Path(path).stat().st_size, backup)
+    return ArchiveSummary(
+        Path(path), archive.documents, _chunks(index), len(archive.uploads), Path(path).stat().st_size, backup
+    )
 
 
 def _backup(index: Index) -> Path:
     folder = index.settings.home / BACKUPS
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     path = folder / f"before-import-{stamp}-{uuid.uuid4().hex[:6]}.zip"
     _write_archive(index, path)
     return path
@@ -275,8 +289,7 @@ def _stage_uploads(archive: Archive, home: Path) -> Path:
         if target.parent != staged:  # upload_name already refuses this; kept as a last line of defence
             raise IngestError(f"{archive.path}: the upload name {shown(name)} is not a plain file name.")
         with open(target, "xb") as out:
-            for block in checked(archive, f"{UPLOADS}/{name}"):
-                out.write(block)
+            out.writelines(checked(archive, f"{UPLOADS}/{name}"))
     return staged
 
 
@@ -320,7 +333,11 @@ def _restore_or_explain(index: Index, backup: Path, error: BaseException) -> Non
     try:
         _restore(index, backup)
     except Exception as failure:
-        reason = failure.strerror if isinstance(failure, OSError) and failure.strerror else str(failure) or type(failure).__name__
+        reason = (
+            failure.strerror
+            if isinstance(failure, OSError) and failure.strerror
+            else str(failure) or type(failure).__name__
+        )
         raise StoreError(
             f"The import failed ({_reason(error)}) and so did restoring the previous index ({reason}); "
             f"it is saved in {backup} and will be restored the next time Pressroom opens this index."
@@ -372,4 +389,4 @@ def recover(index: Index) -> bool:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()

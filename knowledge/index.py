@@ -58,7 +58,9 @@ def bundled_path() -> Path:
 def check_question(question: object) -> str:
     """The question, stripped, or a ``QuestionError`` that says how to fix it."""
     if question is not None and not isinstance(question, str):
-        raise QuestionError(f"The question must be text, not {type(question).__name__}: type a question about your documents.")
+        raise QuestionError(
+            f"The question must be text, not {type(question).__name__}: type a question about your documents."
+        )
     if not question or not question.strip():
         raise QuestionError("The question is empty: type a question about your documents.")
     # Lone surrogates (JSON's "\ud800", or argv bytes that are not UTF-8) crash the model's tokenizer.
@@ -312,7 +314,9 @@ class Index:
 
     # ---- writing ------------------------------------------------------------------------
 
-    def ingest(self, paths: Iterable[str | Path], progress: Progress | None = None, private_addresses: bool = True) -> IngestReport:
+    def ingest(
+        self, paths: Iterable[str | Path], progress: Progress | None = None, private_addresses: bool = True
+    ) -> IngestReport:
         """Index files, folders and web pages (``https://...``); unchanged ones cost nothing, changed
         ones replace their chunks, and a text already indexed under another name is not stored twice.
 
@@ -330,7 +334,9 @@ class Index:
             targets, skipped = discover(paths)
         except OSError as error:  # a path the system refuses outright, e.g. a name too long for it
             where = os.fsdecode(error.filename) if error.filename is not None else "A path"
-            raise IngestError(f"{where}: cannot be read ({error.strerror or error}); check the path and try again.") from None
+            raise IngestError(
+                f"{where}: cannot be read ({error.strerror or error}); check the path and try again."
+            ) from None
         for entry in skipped:
             report.skip(entry)
         with self._writing():
@@ -366,7 +372,9 @@ class Index:
             PassageText(text, embedding_parts(chunk, [document.text[u.start : u.end] for u in inside]))
             for text, chunk, inside in zip(texts, new, units)
         ]
-        return _Pending(document, chunks, old_ids, new, texts, passages, [[(u.start, u.end) for u in inside] for inside in units])
+        return _Pending(
+            document, chunks, old_ids, new, texts, passages, [[(u.start, u.end) for u in inside] for inside in units]
+        )
 
     def _embed_and_store(self, pending: Sequence[_Pending], progress: Progress | None) -> int:
         """Embed the new chunks of several documents in one pass, then write them together; returns how many were embedded."""
@@ -389,7 +397,9 @@ class Index:
         if parts:  # the model gave the sentences' vectors too: kept with each chunk for the answerer
             for item in pending:
                 item.new[:] = [
-                    replace(chunk, sentence_vectors=_packed(spans, passage.parts[-len(spans) :], parts)) if spans else chunk
+                    replace(chunk, sentence_vectors=_packed(spans, passage.parts[-len(spans) :], parts))
+                    if spans
+                    else chunk
                     for chunk, passage, spans in zip(item.new, item.passages, item.spans)
                 ]
         return vectors
@@ -409,13 +419,18 @@ class Index:
         self.store.delete_chunks(stale)
         versions = self.store.put_documents([(item.document, CHUNKER_VERSION, len(item.chunks)) for item in pending])
         self.lexical.remove(stale)
-        self.lexical.add((chunk.id, chunk.source, text) for item in pending for chunk, text in zip(item.new, item.texts))
+        self.lexical.add(
+            (chunk.id, chunk.source, text) for item in pending for chunk, text in zip(item.new, item.texts)
+        )
         self.lexical.set_versions({item.document.source: version for item, version in zip(pending, versions)})
 
     def _remove_vanished(self, paths: Sequence[str | Path], records: Sequence[DocumentRecord]) -> int:
         """Remove the documents of ``records`` that came from one of the folders ``paths`` and are gone."""
+        # os.path.isdir, not Path.is_dir: a name too long for the file system is simply not a folder.
         folders = tuple(
-            os.path.join(os.path.realpath(Path(p).expanduser()), "") for p in paths if Path(p).expanduser().is_dir()
+            os.path.join(os.path.realpath(Path(p).expanduser()), "")
+            for p in paths
+            if os.path.isdir(Path(p).expanduser())
         )
         removed = 0
         for record in records if folders else ():
@@ -691,6 +706,3 @@ def default_index(settings: Settings | None = None) -> Index:
     if settings not in _indexes:
         _indexes[settings] = Index(settings)
     return _indexes[settings]
-
-
-

@@ -204,7 +204,8 @@ class LexicalIndex:
                 postings.sort()
                 self._db.executemany("DELETE FROM postings WHERE term = ? AND impact = ? AND chunk = ?", postings)
                 self._db.executemany(
-                    "UPDATE terms SET df = df - ? WHERE term = ?", [(df, term) for term, df in sorted(frequencies.items())]
+                    "UPDATE terms SET df = df - ? WHERE term = ?",
+                    [(df, term) for term, df in sorted(frequencies.items())],
                 )
                 if frequencies:
                     self._db.execute("DELETE FROM terms WHERE df <= 0")
@@ -265,7 +266,9 @@ class LexicalIndex:
                 return []
             placeholders = ",".join("?" * len(query_terms))
             frequencies = dict(
-                self._db.execute(f"SELECT term, df FROM terms WHERE term IN ({placeholders})", list(query_terms)).fetchall()
+                self._db.execute(
+                    f"SELECT term, df FROM terms WHERE term IN ({placeholders})", list(query_terms)
+                ).fetchall()
             )
             weights = {
                 term: query_terms[term] * math.log(1 + (count - df + 0.5) / (df + 0.5))
@@ -313,7 +316,9 @@ class LexicalIndex:
         return [(chunk_id, float(score)) for chunk_id, score in rows]
 
 
-def _rescored(rows: Iterable[tuple[str, object, int, str]], weights: dict[str, float], average: float, n: int) -> list[tuple[str, float]]:
+def _rescored(
+    rows: Iterable[tuple[str, object, int, str]], weights: dict[str, float], average: float, n: int
+) -> list[tuple[str, float]]:
     """BM25 of each ``(chunk_id, _, length, term frequencies as JSON)`` row, the ``n`` best first (none scoring 0)."""
     scored = []
     for chunk_id, _, chunk_length, tfs in rows:

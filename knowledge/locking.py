@@ -38,9 +38,15 @@ def exclusive(path: Path, wait: float, what: str) -> Iterator[None]:
             except BlockingIOError:
                 waited = time.monotonic() - started
                 if waited > wait:
-                    raise BusyError(f"Another Pressroom process is writing to {what}; wait for it to finish and try again.") from None
+                    raise BusyError(
+                        f"Another Pressroom process is writing to {what}; wait for it to finish and try again."
+                    ) from None
                 if not said and waited >= NOTICE_AFTER:
-                    notes.warning("Another Pressroom process is writing to %s; waiting for it to finish (up to %.0f s).", what, wait)
+                    notes.warning(
+                        "Another Pressroom process is writing to %s; waiting for it to finish (up to %.0f s).",
+                        what,
+                        wait,
+                    )
                     said = True
                 time.sleep(POLL)
         try:

@@ -48,7 +48,9 @@ _WRITTEN = re.compile(r"\w[\w.-]*\w")  # a file name as a question writes it ("g
 _COINED = re.compile(r"(?=.*[^\W\d_])(?=.*[\d_]).+")  # letters with a digit or an underscore: "gpl-3", "annual_report"
 _EXTENSION = re.compile(r"\.(?:txt|md|markdown|html?|pdf)$")
 # Words that name nothing on their own: a file called "the-notes" is named by "notes", not by "the".
-_GENERIC = frozenset({"a", "an", "the", "of", "and", "in", "on", "for", "to", "version", "v", "final", "copy", "draft", "doc"})
+_GENERIC = frozenset(
+    {"a", "an", "the", "of", "and", "in", "on", "for", "to", "version", "v", "final", "copy", "draft", "doc"}
+)
 
 
 def _number(token: str) -> str:
@@ -98,7 +100,9 @@ class DocumentNames:
         corpus where every release mentions IOM) is also a topic, and names its document only with
         a number."""
         self._used_elsewhere = used_elsewhere
-        self._topics: dict[tuple[frozenset[str], str], bool] = {}  # used_elsewhere's answers (a question asks it thrice)
+        self._topics: dict[
+            tuple[frozenset[str], str], bool
+        ] = {}  # used_elsewhere's answers (a question asks it thrice)
         self._names = {source: names_of(source, title) for source, title in documents}
         # Sources that cannot be mistaken for a word, by how a question writes them.
         self._files = {fold(source): source for source in self._names if _COINED.fullmatch(source)}
@@ -183,4 +187,6 @@ def _numbered(question: str, name_words: frozenset[str]) -> bool:
     """True when a version number follows the name in the question ("GPLv3", "Apache License 1.1",
     "MPL version 1.1"): within three words of a word of the name."""
     tokens = _TOKEN.findall(_VERSION_SUFFIX.sub(r"\1 \2", fold(question)))
-    return any(token[0].isdigit() and not name_words.isdisjoint(tokens[max(0, at - 3) : at]) for at, token in enumerate(tokens))
+    return any(
+        token[0].isdigit() and not name_words.isdisjoint(tokens[max(0, at - 3) : at]) for at, token in enumerate(tokens)
+    )

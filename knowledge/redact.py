@@ -50,7 +50,9 @@ def urls_in(text: str) -> str:
     return re.sub(r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\s]+@", r"\1***@", text)
 
 
-_AUTHORIZATION = re.compile(r"(?i)(authorization|api[-_]?key|x-api-key|password)(['\"]?\s*[:=]\s*['\"]?)(?:(?:bearer|basic)\s+)?[^\s'\",}]+")
+_AUTHORIZATION = re.compile(
+    r"(?i)(authorization|api[-_]?key|x-api-key|password)(['\"]?\s*[:=]\s*['\"]?)(?:(?:bearer|basic)\s+)?[^\s'\",}]+"
+)
 
 
 def text(message: str, *secrets: str | None) -> str:

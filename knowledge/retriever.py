@@ -42,7 +42,9 @@ class PressroomRetriever(BaseRetriever):
     def model_post_init(self, __context: object) -> None:
         check_k(self.k)
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[LangChainDocument]:
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    ) -> list[LangChainDocument]:
         index = self.index or default_index()
         return [to_langchain(passage) for passage in index.search(query, k=self.k, rerank=self.rerank)]
 

@@ -110,7 +110,9 @@ class ChromaStore:
         except Exception as error:
             where = redact.url(settings.chroma_url) if settings.chroma_url else settings.home / "chroma"
             detail = redact.urls_in(redact.scrub(str(error), settings.chroma_url))
-            raise StoreError(f"Cannot open the Chroma store at {where} ({detail}); check it, or run `pressroom reset`.") from None
+            raise StoreError(
+                f"Cannot open the Chroma store at {where} ({detail}); check it, or run `pressroom reset`."
+            ) from None
         stored_model = (self._chunks.metadata or {}).get("model")
         if stored_model not in (None, model):
             raise ConfigError(
@@ -225,7 +227,9 @@ class ChromaStore:
             client.heartbeat()
             return client
         except Exception:
-            raise StoreError(f"Cannot reach the Chroma server at {redact.url(url)}; start it (chroma run) or unset PRESSROOM_CHROMA_URL.") from None
+            raise StoreError(
+                f"Cannot reach the Chroma server at {redact.url(url)}; start it (chroma run) or unset PRESSROOM_CHROMA_URL."
+            ) from None
 
     # ---- documents ----------------------------------------------------------------------
 
@@ -359,7 +363,9 @@ class ChromaStore:
         wanted = list(ids)
         for offset in range(0, len(wanted), self.max_batch):
             page = self._chunks.get(ids=wanted[offset : offset + self.max_batch], include=["embeddings"])
-            found.update((chunk_id, [float(x) for x in vector]) for chunk_id, vector in zip(page["ids"], page["embeddings"]))
+            found.update(
+                (chunk_id, [float(x) for x in vector]) for chunk_id, vector in zip(page["ids"], page["embeddings"])
+            )
         return found
 
     @_one_call_at_a_time

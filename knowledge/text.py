@@ -17,16 +17,14 @@ Span = tuple[int, int]
 
 # Words that end with a period without ending the sentence ("Mr. Diallo", "a.i. at IOM").
 ABBREVIATIONS = frozenset(
-    """mr mrs ms dr prof st no nos vs e.g i.e a.i u.s u.k u.n jan feb mar apr jun jul aug sep sept
-    oct nov dec inc ltd co corp art arts sec para paras fig vol p pp approx dept est gen gov sr jr
-    mme mlle m cf al etc. ibid op""".split()
+    ["mr", "mrs", "ms", "dr", "prof", "st", "no", "nos", "vs", "e.g", "i.e", "a.i", "u.s", "u.k", "u.n", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "inc", "ltd", "co", "corp", "art", "arts", "sec", "para", "paras", "fig", "vol", "p", "pp", "approx", "dept", "est", "gen", "gov", "sr", "jr", "mme", "mlle", "m", "cf", "al", "etc.", "ibid", "op"]
 )
 _INITIALISM = re.compile(r"^(?:[A-Za-z]\.){2,}$|^[A-Z]\.$")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"”’»)\]]*(?=\s)")
 _BULLET = re.compile(r"^\s*(?:[-*•–]\s+|\(?\d{1,3}[.)]\s+|\(?[a-z][.)]\s+)")
 _MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+\S")
 _ONLY_PUNCTUATION = re.compile(r"^[\W_]*$")
-_TERMINAL = tuple(".!?:;,…\"”’»")
+_TERMINAL = tuple('.!?:;,…"”’»')
 
 
 def line_spans(text: str) -> list[Span]:
@@ -314,7 +312,7 @@ _BRITISH = (
 )
 # Endings that also close short words of their own ("traite", "grant"): removed only when four
 # letters or more remain.
-_LONG_STEM = frozenset("ites ite aient ait antes ante ants ant euses euse eux".split())
+_LONG_STEM = frozenset(["ites", "ite", "aient", "ait", "antes", "ante", "ants", "ant", "euses", "euse", "eux"])
 _FEMININE = re.compile(r"é(?:es|e|s)\b")  # "lancée", "lancées", "lancés" -> "lancé", before accents are folded
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
 _APOSTROPHES = str.maketrans({"ʼ": "’"})  # a modifier letter would glue "lʼaction" into one word

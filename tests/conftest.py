@@ -14,9 +14,9 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from knowledge import Index, Settings  # noqa: E402
-from knowledge.embedding import Embedder, HashingEmbedder, get_embedder  # noqa: E402
-from knowledge.index import _indexes, bundled_path  # noqa: E402
+from knowledge import Index, Settings
+from knowledge.embedding import Embedder, HashingEmbedder, get_embedder
+from knowledge.index import _indexes, bundled_path
 
 RELEASE = bundled_path()
 LOOPBACK = ("127.", "::1", "localhost")

@@ -30,7 +30,7 @@ def serve_pages(routes: dict[str, Route], delay: float = 0.0, unsized: frozenset
     """
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
+        def do_GET(self) -> None:
             time.sleep(delay)
             status, content_type, body = routes.get(self.path, (404, "text/html", b"<h1>Not found</h1>"))
             if 300 <= status < 400:

@@ -58,7 +58,11 @@ def release_page() -> str:
 
     lines = bundled_path().read_text(encoding="utf-8").splitlines()
     headline = lines.index(next(line for line in lines if line.startswith("Mali Launches")))
-    menu = "".join(f"<li><a href='/{n}'>{html.escape(line)}</a></li>" for n, line in enumerate(lines[:headline]) if line.strip("- "))
+    menu = "".join(
+        f"<li><a href='/{n}'>{html.escape(line)}</a></li>"
+        for n, line in enumerate(lines[:headline])
+        if line.strip("- ")
+    )
     article = "".join(f"<p>{html.escape(line)}</p>" for line in lines[headline + 1 :] if line != "***")
     footer = "".join(f"<li><a href='/f{n}'>{item}</a></li>" for n, item in enumerate(
         ["Contact us", "Careers", "Procurement", "Privacy policy", "Terms of use", "Follow IOM on social media"]))  # fmt: skip

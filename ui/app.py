@@ -188,11 +188,16 @@ def build_app(index: Index | None = None, stream_delay: float | None = None, pri
                 with gr.Tabs(selected="sources") as tabs:
                     with gr.Tab("Sources", id="sources"):
                         sources = gr.HTML(
-                            conversation.sources_for(None), elem_id="sources", js_on_load=SOURCES_SCRIPT, max_height="calc(64vh + 40px)"
+                            conversation.sources_for(None),
+                            elem_id="sources",
+                            js_on_load=SOURCES_SCRIPT,
+                            max_height="calc(64vh + 40px)",
                         )
                     with gr.Tab("Document", id="document", render_children=True):
                         viewer = gr.HTML(
-                            empty_panel("No document open", "Choose “Read it in the document” on a source to read it here."),
+                            empty_panel(
+                                "No document open", "Choose “Read it in the document” on a source to read it here."
+                            ),
                             elem_id="viewer",
                             js_on_load=VIEWER_SCRIPT,
                         )
@@ -213,7 +218,9 @@ def build_app(index: Index | None = None, stream_delay: float | None = None, pri
                         )  # fmt: skip
                         status = gr.HTML(elem_id="library-status", js_on_load=None)
                         with gr.Row(equal_height=False, elem_id="remove-row"):
-                            doomed = gr.Dropdown(label="Remove a document", choices=[], value=None, scale=4, elem_id="remove-choice")
+                            doomed = gr.Dropdown(
+                                label="Remove a document", choices=[], value=None, scale=4, elem_id="remove-choice"
+                            )
                             remove = gr.Button("Remove…", variant="secondary", size="md", scale=0, min_width=110)
                         with gr.Row(visible=False, equal_height=False, elem_id="confirm-row") as confirm_row:
                             confirm_text = gr.HTML(js_on_load=None, scale=3)
@@ -231,7 +238,11 @@ def build_app(index: Index | None = None, stream_delay: float | None = None, pri
                             elem_id="answerer",
                             interactive=len(names) > 1,
                             info="How answers are written; every quote is checked against the documents. "
-                            + ("Kept for this browser session only." if len(names) > 1 else "Other answerers appear here once installed."),
+                            + (
+                                "Kept for this browser session only."
+                                if len(names) > 1
+                                else "Other answerers appear here once installed."
+                            ),
                         )
                         rerank = gr.Checkbox(
                             value=True, label="Rerank with the cross-encoder", elem_id="rerank",
@@ -252,7 +263,12 @@ def build_app(index: Index | None = None, stream_delay: float | None = None, pri
             api_name="chat", api_visibility="undocumented", concurrency_limit=2, preprocess=False,
         )  # fmt: skip
         chatbot.example_select(use_example, None, box, api_visibility="private").then(
-            ask_in_chat, [box, turns, k, answerer, reranking], chat_outputs, api_visibility="private", concurrency_limit=2, preprocess=False
+            ask_in_chat,
+            [box, turns, k, answerer, reranking],
+            chat_outputs,
+            api_visibility="private",
+            concurrency_limit=2,
+            preprocess=False,
         )
         chatbot.select(show_sources_of, turns, [sources, tabs], api_visibility="private")
         chatbot.like(vote, turns, None, api_visibility="private")
@@ -294,7 +310,11 @@ def launch_options(host: str, port: int, share: bool) -> dict[str, Any]:
         "js": PAGE_SCRIPT,
         "show_error": False,
         "quiet": True,
-        "app_kwargs": {"openapi_url": None, "docs_url": None, "redoc_url": None},  # no route list for people without the login
+        "app_kwargs": {
+            "openapi_url": None,
+            "docs_url": None,
+            "redoc_url": None,
+        },  # no route list for people without the login
     }
 
 
@@ -308,13 +328,18 @@ def serve(host: str = "127.0.0.1", port: int = 7860, share: bool = False) -> Non
     index.embedder.warm_up()  # load the model now, so the first question is answered at once
     options = launch_options(host, port, share)
     if not is_loopback(host) and not options["auth"]:
-        print(f"warning: serving on {host} without a login; set {AUTH_VARIABLE}=user:password to require one.", file=sys.stderr)
+        print(
+            f"warning: serving on {host} without a login; set {AUTH_VARIABLE}=user:password to require one.",
+            file=sys.stderr,
+        )
     # Served to others (another address, or a public share link): no fetching of this machine's neighbours.
     app = build_app(index, private_addresses=is_loopback(host) and not share).queue(default_concurrency_limit=1)
     try:
         app.launch(prevent_thread_lock=True, **options)
     except OSError as error:  # Gradio's "Cannot find empty port", or an address this machine lacks
-        raise ConfigError(f"Cannot serve on {host}:{port} ({error.strerror or 'port in use'}); choose another --port or --host.") from None
+        raise ConfigError(
+            f"Cannot serve on {host}:{port} ({error.strerror or 'port in use'}); choose another --port or --host."
+        ) from None
     login = f" (login required: {AUTH_VARIABLE})" if options["auth"] else ""
     print(f"Pressroom is running on http://{host}:{port}{login}; press Ctrl+C to stop.", flush=True)
     app.block_thread()  # until Ctrl+C, which closes the server

@@ -118,7 +118,7 @@ def pieces(text: str, limit: int = STREAM_PIECES) -> list[str]:
     if not tokens:
         return [text]
     size = max(1, -(-len(tokens) // limit))
-    return ["".join(tokens[: end]) for end in range(size, len(tokens) + size, size)]
+    return ["".join(tokens[:end]) for end in range(size, len(tokens) + size, size)]
 
 
 @dataclass
@@ -137,7 +137,12 @@ class Conversation:
         return self.index.settings.home
 
     def respond(
-        self, question: object, turns: Sequence[Turn], k: object = 5, answerer: object = "extractive", rerank: bool = True
+        self,
+        question: object,
+        turns: Sequence[Turn],
+        k: object = 5,
+        answerer: object = "extractive",
+        rerank: bool = True,
     ) -> Iterator[Step]:
         """Stream the reply to ``question``; the last step carries the new turns and the sources.
 
@@ -151,7 +156,11 @@ class Conversation:
             return
         shown = question.strip() if isinstance(question, str) else brief(question)  # as the conversation shows it
         asked = chat_messages(turns) + [{"role": "user", "content": render.escape_markdown(shown)}]
-        yield Step(turns, asked, render.empty_panel("Searching the documents…", "The passages this answer quotes will appear here."))
+        yield Step(
+            turns,
+            asked,
+            render.empty_panel("Searching the documents…", "The passages this answer quotes will appear here."),
+        )
         written = ""  # a model's words so far, shown (escaped, unchecked) while it writes
         pieces_seen = 0
         shown_at = 0.0
@@ -160,7 +169,9 @@ class Conversation:
             inputs = check_inputs(question, k, answerer)
             checked_k = inputs.k
             answer: Answer | None = None
-            for item in answer_items(inputs.question, history_for(turns), inputs.k, inputs.answerer, self.index, bool(rerank)):
+            for item in answer_items(
+                inputs.question, history_for(turns), inputs.k, inputs.answerer, self.index, bool(rerank)
+            ):
                 if isinstance(item, Answer):
                     answer = item
                     continue

@@ -26,7 +26,9 @@ def one_line(message: str) -> str:
     """``message`` with control characters and line separators (a newline in a file name) written as escapes,
     so it stays one line; so are the bytes of a file name that are not UTF-8 (lone surrogates), which no
     stream may refuse."""
-    line = re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", lambda match: match.group().encode("unicode_escape").decode(), message)
+    line = re.sub(
+        r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", lambda match: match.group().encode("unicode_escape").decode(), message
+    )
     return line.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
@@ -114,17 +116,23 @@ def cmd_ask(args: argparse.Namespace) -> int:
     print(answer.text)
     for citation in answer.citations:
         page = f", page {citation.page}" if citation.page else ""
-        print(f"\n[{citation.marker}] {citation.title} ({citation.source}{page}, characters {citation.start}-{citation.end})")
+        print(
+            f"\n[{citation.marker}] {citation.title} ({citation.source}{page}, characters {citation.start}-{citation.end})"
+        )
         print(f"    {quoted(flowed(citation.quote))}")
     if answer.uncertain:
-        print(f"\nUncertain: about {round(100 * (answer.confidence or 0))}% likely to answer the question; check the quote.")
+        print(
+            f"\nUncertain: about {round(100 * (answer.confidence or 0))}% likely to answer the question; check the quote."
+        )
         if answer.alternative:
             other = answer.alternative
             print(f"The next best sentence, from {other.title} ({other.source}, characters {other.start}-{other.end}):")
             print(f"    {quoted(flowed(other.quote))}")
     if answer.abstained and answer.passages:
         closest = answer.passages[0]
-        print(f"\nClosest passage, from {closest.title} ({closest.source}):\n    {' '.join(closest.text.split())[:400]}")
+        print(
+            f"\nClosest passage, from {closest.title} ({closest.source}):\n    {' '.join(closest.text.split())[:400]}"
+        )
     return 0
 
 
@@ -133,7 +141,12 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
     listed = sources()
     if args.json:
-        _print_json([{"source": s.source, "title": s.title, "chunks": s.chunks, "path": s.path, "added": s.added} for s in listed])
+        _print_json(
+            [
+                {"source": s.source, "title": s.title, "chunks": s.chunks, "path": s.path, "added": s.added}
+                for s in listed
+            ]
+        )
     elif not listed:
         print("No documents are indexed: run `pressroom ingest PATH` to add some.")
     else:
@@ -199,7 +212,9 @@ def build_parser() -> argparse.ArgumentParser:
     # -k and --answerer are checked by ``assistant.inputs``, with the same messages as the chat's endpoints.
     ask.add_argument("-k", default=5, help="passages to retrieve, 1 to 50 (default 5)")
     ask.add_argument("--answerer", default="extractive", help="how to answer (default: extractive)")
-    ask.add_argument("--no-rerank", action="store_true", help="leave out the cross-encoder (the fused ranking, hand-set weights)")
+    ask.add_argument(
+        "--no-rerank", action="store_true", help="leave out the cross-encoder (the fused ranking, hand-set weights)"
+    )
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
     ask.set_defaults(run=cmd_ask)
 
@@ -238,7 +253,11 @@ def _add_eval(commands: Any) -> None:
 
 
 def _apply_globals(args: argparse.Namespace) -> None:
-    for option, variable in (("home", "PRESSROOM_HOME"), ("model", "PRESSROOM_MODEL"), ("chroma_url", "PRESSROOM_CHROMA_URL")):
+    for option, variable in (
+        ("home", "PRESSROOM_HOME"),
+        ("model", "PRESSROOM_MODEL"),
+        ("chroma_url", "PRESSROOM_CHROMA_URL"),
+    ):
         value = getattr(args, option, None)
         if value:
             os.environ[variable] = value
@@ -288,13 +307,18 @@ def _run(argv: Sequence[str] | None) -> int:
         print(f"error: {one_line(str(error))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("error: interrupted; the index keeps what was completed, run the command again to finish.", file=sys.stderr)
+        print(
+            "error: interrupted; the index keeps what was completed, run the command again to finish.", file=sys.stderr
+        )
         return 130
     except BrokenPipeError:
         raise  # the reader went away: not a failure (see ``main``)
     except Exception as error:  # a bug: keep the details in the log, give the person one line
         log = _log_failure()
-        print(f"error: unexpected failure ({type(error).__name__}); details are in {log}. Please report it.", file=sys.stderr)
+        print(
+            f"error: unexpected failure ({type(error).__name__}); details are in {log}. Please report it.",
+            file=sys.stderr,
+        )
         return 1
 
 

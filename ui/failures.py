@@ -42,7 +42,13 @@ def _log(error: BaseException, home: Path, doing: str) -> Path | None:
                 _handlers[path] = handler
             handler = _handlers[path]
         record = _logger.makeRecord(
-            _logger.name, logging.ERROR, __file__, 0, "unexpected failure while %s", (doing,), (type(error), error, error.__traceback__)
+            _logger.name,
+            logging.ERROR,
+            __file__,
+            0,
+            "unexpected failure while %s",
+            (doing,),
+            (type(error), error, error.__traceback__),
         )
         handler.handle(record)  # straight to this home's file, whatever the root logger is set to
         return path

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +55,7 @@ class FeedbackLog:
         if vote not in VOTES:
             raise ValueError(f"vote must be one of {', '.join(VOTES)}, got {vote!r}")
         entry = {
-            "time": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+            "time": datetime.now(UTC).replace(microsecond=0).isoformat(),
             "vote": vote,
             "question": question,
             "history": list(history),

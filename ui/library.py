@@ -80,7 +80,7 @@ class Library:
         return [(f"{item.title} ({item.source})", item.source) for item in listed]
 
     def summary(self) -> str:
-        """"2 documents · 31 passages", for the header."""
+        """ "2 documents · 31 passages", for the header."""
         try:
             listed = self.sources()
         except Exception:
@@ -131,9 +131,13 @@ class Library:
         parts: list[str] = []
         if changed:
             passages = sum(item.chunks for item in changed)
-            parts.append(f"Added {_listing([item.title for item in changed])}: {_count(passages, 'passage')}, ready for questions.")
+            parts.append(
+                f"Added {_listing([item.title for item in changed])}: {_count(passages, 'passage')}, ready for questions."
+            )
         if report.unchanged:
-            parts.append(f"{report.unchanged} file{'s were' if report.unchanged != 1 else ' was'} already indexed, unchanged.")
+            parts.append(
+                f"{report.unchanged} file{'s were' if report.unchanged != 1 else ' was'} already indexed, unchanged."
+            )
         folders = {f"{self.uploads}/", f"{self.uploads.resolve()}/"}  # people know their files by name
         parts += [_without(f"{note.path}: {note.note}", folders) for note in report.notes]
         if report.skipped:
@@ -154,7 +158,9 @@ class Library:
             stored[target] = stored.get(target) or earlier
         return stored
 
-    def _keep_indexed_copies(self, stored: dict[Path, Path | None], report: IngestReport, listed: Sequence[SourceInfo]) -> None:
+    def _keep_indexed_copies(
+        self, stored: dict[Path, Path | None], report: IngestReport, listed: Sequence[SourceInfo]
+    ) -> None:
         """Keep the copies that are indexed now; for the others, put back the earlier file if its
         document is still indexed (the upload was refused), else remove them."""
         indexed_now = {item.path for item in listed if item.source in report.sources}

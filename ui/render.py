@@ -90,8 +90,10 @@ def answer_markdown(answer: Answer) -> str:
     """The assistant's chat message for ``answer``: the text with markers (unsupported sentences
     underlined), or a clear abstention that quotes the closest passage found; then any notice
     about how the answer was made (e.g. the model could not be reached)."""
-    notice = str(getattr(answer, "notice", "") or "")  # set by generative answerers, and for a search kept to named documents
-    ending = f"\n\n<span class=\"answer-notice\">{escape_markdown(notice)}</span>" if notice else ""
+    notice = str(
+        getattr(answer, "notice", "") or ""
+    )  # set by generative answerers, and for a search kept to named documents
+    ending = f'\n\n<span class="answer-notice">{escape_markdown(notice)}</span>' if notice else ""
     if not answer.abstained:
         flagged = tuple(getattr(answer, "unsupported", ()))
         body = marked_markdown(answer.text, [citation.marker for citation in answer.citations], flagged)
@@ -99,7 +101,11 @@ def answer_markdown(answer: Answer) -> str:
             body += '\n\n<span class="answer-notice">Underlined sentences are not supported by the sources.</span>'
         return body + uncertainty_markdown(answer) + ending
     lead, colon, rest = answer.text.partition(":")
-    said = f"**{escape_markdown(lead)}.** {escape_markdown(rest.strip()[:1].upper() + rest.strip()[1:])}" if colon else escape_markdown(answer.text)
+    said = (
+        f"**{escape_markdown(lead)}.** {escape_markdown(rest.strip()[:1].upper() + rest.strip()[1:])}"
+        if colon
+        else escape_markdown(answer.text)
+    )
     if not answer.passages:
         return said + ending
     closest = answer.passages[0]
@@ -167,7 +173,9 @@ def web_address(document: Document | None) -> str:
     return path if path.startswith(("http://", "https://")) else ""
 
 
-def _context_source(citation: Citation, passages: Sequence[Passage], document: Document | None) -> tuple[str | None, int]:
+def _context_source(
+    citation: Citation, passages: Sequence[Passage], document: Document | None
+) -> tuple[str | None, int]:
     for passage in passages:
         if passage.source == citation.source and passage.start <= citation.start and citation.end <= passage.end:
             return passage.text, passage.start
@@ -179,7 +187,18 @@ def _context_source(citation: Citation, passages: Sequence[Passage], document: D
 def closest_evidence(passage: Passage, document: Document | None = None) -> Evidence:
     """A passage shown for what it is: the nearest text found, not an answer (nothing highlighted)."""
     text = _trim_right(passage.text, 2 * CONTEXT_CHARS)
-    return Evidence(None, passage.source, passage.title, passage.start, passage.end, "", "", text, passage.page, address=web_address(document))
+    return Evidence(
+        None,
+        passage.source,
+        passage.title,
+        passage.start,
+        passage.end,
+        "",
+        "",
+        text,
+        passage.page,
+        address=web_address(document),
+    )
 
 
 def _trim_left(text: str, limit: int) -> str:
@@ -210,9 +229,15 @@ def _attr(value: object) -> str:
 def source_card(evidence: Evidence) -> str:
     """One source card: marker, title, where it is, the quote highlighted in its passage, and a button
     that opens the whole document at that place (handled by the ``open_document`` event)."""
-    badge = f'<span class="src-marker">{evidence.marker}</span>' if evidence.marker is not None else '<span class="src-marker near">≈</span>'
+    badge = (
+        f'<span class="src-marker">{evidence.marker}</span>'
+        if evidence.marker is not None
+        else '<span class="src-marker near">≈</span>'
+    )
     where = [evidence.source] + ([f"page {evidence.page}"] if evidence.page else [])
-    where += [language_name(evidence.language)] if evidence.language else []  # "French": the quote is in its own language
+    where += (
+        [language_name(evidence.language)] if evidence.language else []
+    )  # "French": the quote is in its own language
     quote = f'<mark class="src-quote">{_text(evidence.quote)}</mark>' if evidence.quote else ""
     label = "Read it in the document" if evidence.marker is not None else "Open the document here"
     link = (
@@ -235,14 +260,20 @@ def source_card(evidence: Evidence) -> str:
 def sources_panel(answer: Answer | None, documents: Callable[[str], Document | None]) -> str:
     """The Sources tab for one answer: a card per citation, or the closest passages when it abstained."""
     if answer is None:
-        return empty_panel("Sources appear here", "Each answer lists the passages it quotes, with the exact sentence highlighted.")
+        return empty_panel(
+            "Sources appear here", "Each answer lists the passages it quotes, with the exact sentence highlighted."
+        )
     question = f'<div class="src-question">Sources for “{_text(answer.question)}”</div>'
     if answer.citations:
         cards = [evidence_for(c, answer.passages, documents(c.source)) for c in answer.citations]
         return question + "".join(source_card(card) for card in cards)
     if answer.passages:
         note = '<div class="src-note">The sources do not answer this. These passages came closest:</div>'
-        return question + note + "".join(source_card(closest_evidence(p, documents(p.source))) for p in answer.passages[:3])
+        return (
+            question
+            + note
+            + "".join(source_card(closest_evidence(p, documents(p.source))) for p in answer.passages[:3])
+        )
     return question + empty_panel("Nothing found", "No passage matched this question.")
 
 
@@ -302,10 +333,15 @@ def document_view(document: Document, start: int | None = None, end: int | None 
 def library_table(sources: Sequence[SourceInfo]) -> str:
     """The indexed documents: title, id, passages and when each was added."""
     if not sources:
-        return empty_panel("No documents yet", "Add files (text, Markdown, HTML, PDF, Word) or a web page below to start asking questions.")
+        return empty_panel(
+            "No documents yet",
+            "Add files (text, Markdown, HTML, PDF, Word) or a web page below to start asking questions.",
+        )
     rows = "".join(_library_row(item) for item in sorted(sources, key=lambda s: s.added, reverse=True))
     passages = sum(item.chunks for item in sources)
-    summary = f"{len(sources)} document{'s' if len(sources) != 1 else ''} · {passages} passage{'s' if passages != 1 else ''}"
+    summary = (
+        f"{len(sources)} document{'s' if len(sources) != 1 else ''} · {passages} passage{'s' if passages != 1 else ''}"
+    )
     return (
         f'<div class="lib-summary">{summary}</div>'
         '<table class="lib-table"><thead><tr><th>Document</th><th class="lib-num">Passages</th><th>Added</th></tr></thead>'

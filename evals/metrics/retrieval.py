@@ -97,5 +97,7 @@ def ndcg_at(ranks: Sequence[SupportRanks], cutoff: int) -> float | None:
     total = 0.0
     for r in ranks:
         if r.first:
-            total += sum(1 / math.log2(rank + 1) for rank in r.first if rank is not None and rank <= cutoff) / len(r.first)
+            total += sum(1 / math.log2(rank + 1) for rank in r.first if rank is not None and rank <= cutoff) / len(
+                r.first
+            )
     return total / len(ranks)

@@ -116,9 +116,9 @@ def read(path: Path, data: bytes | None = None) -> Extracted:
 def read_page(page: Page) -> Extracted:
     """What a fetched web page holds: its main text (HTML), or its text (a plain-text page)."""
     if page.suffix == ".html":
-        reading = lambda: _html(Path("page.html"), page.data, page.charset, page.final)  # noqa: E731
+        reading = lambda: _html(Path("page.html"), page.data, page.charset, page.final)
     else:
-        reading = lambda: _plain(Path("page.txt"), page.data, page.charset)  # noqa: E731
+        reading = lambda: _plain(Path("page.txt"), page.data, page.charset)
     text, title, pages, note = _checked(page.address, page.data, reading, "the page")
     return _extracted(text, title or guess_title(text, page_source_id(page.address)), pages, page.data, note)
 

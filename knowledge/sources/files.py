@@ -63,7 +63,9 @@ def path_error(path: Path | str, error: OSError | ValueError) -> IngestError:
     of a name the system cannot take (a NUL byte, a lone surrogate that no encoding can write)."""
     name = shown(path)
     if not isinstance(error, OSError):
-        return IngestError(f"{name}: is not a name this system can open; rename the file or check the path.", "unreadable")
+        return IngestError(
+            f"{name}: is not a name this system can open; rename the file or check the path.", "unreadable"
+        )
     if error.errno == errno.ELOOP:
         return IngestError(
             f"{name}: is a symbolic link that loops back on itself; fix or remove the link.", "unreadable"

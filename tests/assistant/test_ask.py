@@ -67,8 +67,12 @@ def test_errors_are_pressroom_errors(shared_real_index: Index, real_index: Index
 
 
 def test_an_answer_says_when_it_kept_to_the_documents_the_question_names(fake_index: Index, tmp_path: Path) -> None:
-    (tmp_path / "gpl-2.txt").write_text("GNU GENERAL PUBLIC LICENSE, Version 2\n\nYou may charge a fee for the physical act of transferring a copy.\n")
-    (tmp_path / "gpl-3.txt").write_text("GNU GENERAL PUBLIC LICENSE, Version 3\n\nYou may charge any price or no price for each copy that you convey.\n")
+    (tmp_path / "gpl-2.txt").write_text(
+        "GNU GENERAL PUBLIC LICENSE, Version 2\n\nYou may charge a fee for the physical act of transferring a copy.\n"
+    )
+    (tmp_path / "gpl-3.txt").write_text(
+        "GNU GENERAL PUBLIC LICENSE, Version 3\n\nYou may charge any price or no price for each copy that you convey.\n"
+    )
     fake_index.ingest([tmp_path / "gpl-2.txt", tmp_path / "gpl-3.txt"])
     named = ask("Under GPLv3, may I charge a price for each copy?", index=fake_index)
     assert named.notice == "Searched only gpl-3, which the question names."

@@ -12,13 +12,25 @@ from knowledge.embedding import HashingEmbedder
 from knowledge.text import terms
 from knowledge.types import Document, Passage
 
-GPL2 = Document("gpl-2", "GNU GPL version 2", "You may charge a fee for the physical act of transferring a copy of the program.", "gpl-2.txt")
-GPL3 = Document("gpl-3", "GNU GPL version 3", "You may charge any price or no price for each copy of the program that you convey.", "gpl-3.txt")
+GPL2 = Document(
+    "gpl-2",
+    "GNU GPL version 2",
+    "You may charge a fee for the physical act of transferring a copy of the program.",
+    "gpl-2.txt",
+)
+GPL3 = Document(
+    "gpl-3",
+    "GNU GPL version 3",
+    "You may charge any price or no price for each copy of the program that you convey.",
+    "gpl-3.txt",
+)
 DOCUMENTS = {document.source: document for document in (GPL2, GPL3)}
 
 
 def passage(document: Document, rank: int) -> Passage:
-    return Passage(f"id-{document.source}", document.source, document.title, document.text, 0, len(document.text), 1.0 / (rank + 1))
+    return Passage(
+        f"id-{document.source}", document.source, document.title, document.text, 0, len(document.text), 1.0 / (rank + 1)
+    )
 
 
 def frequencies(words: Iterable[str]) -> tuple[int, dict[str, int]]:
@@ -53,7 +65,10 @@ SPEECH = Document(
 def test_a_quotation_is_quoted_with_its_speaker_as_one_span() -> None:
     """An opening sentence and the adjacent one naming the speaker form one statement: one quote, not two."""
     answerer = ExtractiveAnswerer(HashingEmbedder(), lambda p: SPEECH, frequencies, Weights(second=0.0, threshold=-1.0))
-    for question in ("Who said that every stakeholder in the country was consulted?", "What did the consultations make it possible to define?"):
+    for question in (
+        "Who said that every stakeholder in the country was consulted?",
+        "What did the consultations make it possible to define?",
+    ):
         draft = answerer.answer(question, question, [passage(SPEECH, 0)])
         assert len(draft.quotes) == 1, (question, draft.text)
         quote = draft.quotes[0]
@@ -71,7 +86,7 @@ def test_the_name_of_a_document_the_question_names_is_no_unknown_word() -> None:
         return 2, {word: 1 for word in words if word in known}
 
     question = "Under GPLv3, may you charge any price for each copy?"
-    unnamed = lambda q: q.replace("GPLv3", "     ")  # noqa: E731
+    unnamed = lambda q: q.replace("GPLv3", "     ")
     assert analyse(question, question, corpus_frequencies).unknown > 0
     assert analyse(question, question, corpus_frequencies, unnamed).unknown == 0
     royalty = "Under GPLv3, may you charge a royalty?"
@@ -181,7 +196,10 @@ def test_a_second_quote_must_hold_the_questions_words_nearly_as_well_as_the_firs
     """A runner-up that reads close but holds none of the question's words is no second answer."""
     question = "Which country financed the COMPASS and PROMIS initiatives?"
     first = "The Netherlands financed the COMPASS and PROMIS initiatives."
-    assert quoted(FUNDING, question, Weights(threshold=-1.0, second=0.0, lead=1.0)) == [first, FUNDING.text[len(first) + 1 :]]
+    assert quoted(FUNDING, question, Weights(threshold=-1.0, second=0.0, lead=1.0)) == [
+        first,
+        FUNDING.text[len(first) + 1 :],
+    ]
     assert quoted(FUNDING, question, Weights(threshold=-1.0, second=0.0, lead=0.2)) == [first]
 
 
@@ -206,7 +224,7 @@ def test_a_field_of_a_contact_line_belongs_to_the_name_that_opens_the_line() -> 
 
 
 def test_who_owns_a_contact_is_answered_with_the_name_that_opens_its_line() -> None:
-    """"Who do I reach at aissata.ba@un.org?": the office that opens the line, quoted with the address as one span."""
+    """ "Who do I reach at aissata.ba@un.org?": the office that opens the line, quoted with the address as one span."""
     question = "Who do I reach if I write to aissata.ba@un.org?"
     assert quoted(CONTACTS, question, Weights(threshold=-1.0, second=1.0)) == [
         "UNODC Regional Office - Communication and Media Office. E-mail: aissata.ba@un.org, Tel: +223 74 18 62 31"
@@ -246,7 +264,9 @@ def test_a_contact_belongs_to_the_one_the_question_names() -> None:
     draft = answerer.answer(question, question, [passage(CONTACTS, 0)])
     assert draft.abstained and "belongs to what the question names" in draft.notes[0]
     question = "Which phone number reaches the IOM press office?"
-    assert quoted(CONTACTS, question, Weights(threshold=-1.0, second=0.0)) == ["E-mail: bquenum@iom.int, Tel.: +223 90 50 00 06"]
+    assert quoted(CONTACTS, question, Weights(threshold=-1.0, second=0.0)) == [
+        "E-mail: bquenum@iom.int, Tel.: +223 90 50 00 06"
+    ]
     question = "Which phone number should I call?"  # no name: any contact answers
     assert not answerer.answer(question, question, [passage(CONTACTS, 0)]).abstained
 
@@ -258,7 +278,7 @@ BOXED = Document(
     "****************************************\n"
     "*                                      *\n"
     "*  Covered Software is provided on an  *\n"
-    "*  \"as is\" basis, without warranty.    *\n"
+    '*  "as is" basis, without warranty.    *\n'
     "*                                      *\n"
     "****************************************\n",
     "boxed.txt",
@@ -271,5 +291,8 @@ def test_a_boxed_sentence_is_quoted_whole_and_answered_without_its_frame() -> No
     question = "On what basis is Covered Software provided?"
     draft = answerer.answer(question, question, [passage(BOXED, 0)])
     [quote] = draft.quotes
-    assert BOXED.text[quote.start : quote.end] == 'Covered Software is provided on an  *\n*  "as is" basis, without warranty.'
+    assert (
+        BOXED.text[quote.start : quote.end]
+        == 'Covered Software is provided on an  *\n*  "as is" basis, without warranty.'
+    )
     assert draft.text == 'Covered Software is provided on an "as is" basis, without warranty. [1]'

@@ -39,11 +39,23 @@ class Scripted(BaseChatModel):
     def _llm_type(self) -> str:
         return "scripted"
 
-    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> ChatResult:
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
         text = "".join(chunk.message.text for chunk in self._stream(messages))
         return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
 
-    def _stream(self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
         self.seen.append(list(messages))
         if self.error:
             raise ConnectionError(self.error)
@@ -60,7 +72,11 @@ def index(fake_index: Index) -> Index:
 
 def answerer(index: Index, model: Any, **settings: Any) -> GenerativeAnswerer:
     return GenerativeAnswerer(
-        index.embedder, index.document_of, fallback=get_answerer(index, "extractive"), model=model, settings=LLMSettings(**settings)
+        index.embedder,
+        index.document_of,
+        fallback=get_answerer(index, "extractive"),
+        model=model,
+        settings=LLMSettings(**settings),
     )
 
 
@@ -80,7 +96,9 @@ def test_a_grounded_answer_keeps_the_model_words_and_cites_the_supporting_senten
     assert answer.text == "The plan was launched in Bamako on 19 October 2023 [1]."
     assert answer.answerer == "llm" and not answer.abstained and answer.notice == "" and answer.unsupported == ()
     (citation,) = answer.citations
-    assert "19 October 2023" in citation.quote and citation.quote.endswith("2023."), "the quote is the supporting sentence"
+    assert "19 October 2023" in citation.quote and citation.quote.endswith("2023."), (
+        "the quote is the supporting sentence"
+    )
     check_citations(answer, index)
     assert [c.supported for c in answer.grounding] == [True]
 
@@ -133,7 +151,10 @@ def test_an_empty_reply_gives_the_extractive_answer(index: Index) -> None:
 
 def test_a_failing_model_gives_one_clear_message(index: Index) -> None:
     model = Scripted(error="connection refused")
-    for final in (ask(QUESTION, answerer=answerer(index, model), index=index), list(ask_stream(QUESTION, answerer=answerer(index, model), index=index))[-1]):
+    for final in (
+        ask(QUESTION, answerer=answerer(index, model), index=index),
+        list(ask_stream(QUESTION, answerer=answerer(index, model), index=index))[-1],
+    ):
         assert isinstance(final, Answer)
         assert final.notice.startswith("The local model") and "cannot be reached" in final.notice
         assert "19 October 2023" in final.text and final.citations
@@ -181,7 +202,9 @@ def test_follow_ups_fall_back_to_the_rule_without_a_model(index: Index, monkeypa
 
 def test_the_model_rewrites_follow_ups(index: Index) -> None:
     model = FakeListChatModel(responses=["Rewritten question: Who chaired the launch of the plan?"])
-    query = answerer(index, model).rewrite("Who chaired it?", [{"role": "user", "content": "When was the plan launched?"}])
+    query = answerer(index, model).rewrite(
+        "Who chaired it?", [{"role": "user", "content": "When was the plan launched?"}]
+    )
     assert query == "Who chaired the launch of the plan?"
 
 

@@ -23,7 +23,9 @@ DOCUMENT = Document(source="ferry", title="Harbour Town Opens a New Ferry Termin
 def passages() -> list[Passage]:
     spans = paragraph_spans(TEXT)[1:]  # the three paragraphs under the title
     return [
-        Passage(id=f"ferry:{n}", source="ferry", title=DOCUMENT.title, text=TEXT[s:e], start=s, end=e, score=1.0 - n / 10)
+        Passage(
+            id=f"ferry:{n}", source="ferry", title=DOCUMENT.title, text=TEXT[s:e], start=s, end=e, score=1.0 - n / 10
+        )
         for n, (s, e) in enumerate(spans)
     ]
 
@@ -44,10 +46,14 @@ def test_a_supported_sentence_cites_the_sentence_that_supports_it(checker: Groun
 
 def test_each_sentence_gets_its_own_supporting_sentence(checker: GroundingChecker) -> None:
     grounded = checker.check(
-        "The new ferry terminal opened on 3 March 2025 [1]. It cost 12 million euros, paid by the regional council [2].", passages()
+        "The new ferry terminal opened on 3 March 2025 [1]. It cost 12 million euros, paid by the regional council [2].",
+        passages(),
     )
     assert [c.supported for c in grounded.checks] == [True, True]
-    assert [TEXT[q.start : q.end][:24] for q in grounded.quotes] == ["Harbour Town opened its ", "The terminal cost 12 mil"]
+    assert [TEXT[q.start : q.end][:24] for q in grounded.quotes] == [
+        "Harbour Town opened its ",
+        "The terminal cost 12 mil",
+    ]
     assert grounded.text.endswith("regional council [2].")
 
 

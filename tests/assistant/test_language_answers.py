@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
-
-from pathlib import Path
 
 from assistant.question import Expect, abbreviation, expected
 from knowledge import Index, Settings
@@ -59,7 +58,9 @@ def test_a_sentence_in_another_language_is_judged_by_its_meaning_not_its_words(t
     from assistant import ask
 
     path = tmp_path / "release.txt"
-    path.write_text(f"Mali launches a plan\n\n{ENGLISH} The minister thanked the partners for their support.\n", encoding="utf-8")
+    path.write_text(
+        f"Mali launches a plan\n\n{ENGLISH} The minister thanked the partners for their support.\n", encoding="utf-8"
+    )
     index = Index(Settings(home=tmp_path / "home", model="translating"), embedder=TranslatingEmbedder())
     index.reset()
     index.ingest([path])  # no French word is indexed: only the meaning can match

@@ -51,7 +51,9 @@ def test_the_bundled_model_writes_text() -> None:
 
 
 def test_the_bundled_model_answers_a_release_question(shared_real_index: Index) -> None:
-    items = list(ask_stream("Who chaired the launch ceremony of the action plan?", answerer="llm", index=shared_real_index))
+    items = list(
+        ask_stream("Who chaired the launch ceremony of the action plan?", answerer="llm", index=shared_real_index)
+    )
     *pieces, answer = items
     assert isinstance(answer, Answer) and answer.answerer == "llm"
     assert pieces and "".join(pieces).strip(), "the model streamed its answer"
@@ -88,5 +90,7 @@ def test_a_follow_up_with_the_bundled_model(shared_real_index: Index) -> None:
     history = [("When was the National Action Plan launched?", "On 19 October 2023 [1].")]
     answer = ask("Who chaired it?", history=history, answerer="llm", index=shared_real_index)
     assert not any(word in answer.notice for word in UNSUPPORTED_OR_FAILED), answer.notice
-    assert any("KASSOGUE" in passage.text for passage in answer.passages), "the rewrite kept the follow-up on the launch"
+    assert any("KASSOGUE" in passage.text for passage in answer.passages), (
+        "the rewrite kept the follow-up on the launch"
+    )
     check_citations(answer, shared_real_index)

@@ -13,9 +13,9 @@ import pytest
 
 pytest.importorskip("langchain_ollama", reason="the llm extra is not installed: pip install -e '.[llm]'")
 
-from assistant import Answer, ask, ask_stream  # noqa: E402
-from knowledge import Index  # noqa: E402
-from tests.fake_http import respond  # noqa: E402
+from assistant import Answer, ask, ask_stream
+from knowledge import Index
+from tests.fake_http import respond
 
 REPLY = "The National Action Plan was launched in Bamako on 19 October 2023 [1]."
 
@@ -44,11 +44,26 @@ class OllamaServer:
                     return
                 words = REPLY.split(" ")
                 lines = [
-                    {"model": body.get("model"), "created_at": "2025-01-01T00:00:00Z", "message": {"role": "assistant", "content": w + " "}, "done": False}
+                    {
+                        "model": body.get("model"),
+                        "created_at": "2025-01-01T00:00:00Z",
+                        "message": {"role": "assistant", "content": w + " "},
+                        "done": False,
+                    }
                     for w in words
                 ]
-                lines.append({"model": body.get("model"), "created_at": "2025-01-01T00:00:00Z", "message": {"role": "assistant", "content": ""},
-                              "done": True, "done_reason": "stop", "total_duration": 1, "eval_count": len(words), "prompt_eval_count": 10})
+                lines.append(
+                    {
+                        "model": body.get("model"),
+                        "created_at": "2025-01-01T00:00:00Z",
+                        "message": {"role": "assistant", "content": ""},
+                        "done": True,
+                        "done_reason": "stop",
+                        "total_duration": 1,
+                        "eval_count": len(words),
+                        "prompt_eval_count": 10,
+                    }
+                )
                 data = b"".join(json.dumps(line).encode() + b"\n" for line in lines)
                 respond(self, 200, data, "application/x-ndjson")
 

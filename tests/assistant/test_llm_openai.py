@@ -20,13 +20,13 @@ import pytest
 
 pytest.importorskip("langchain_openai", reason="the llm extra is not installed: pip install -e '.[llm]'")
 
-from assistant import Answer, ask, ask_stream  # noqa: E402
-from assistant.chain import get_answerer  # noqa: E402
-from assistant.citations import verify  # noqa: E402
-from assistant.generative import GenerativeAnswerer  # noqa: E402
-from assistant.llm import LLMSettings  # noqa: E402
-from knowledge import Index  # noqa: E402
-from tests.fake_http import respond  # noqa: E402
+from assistant import Answer, ask, ask_stream
+from assistant.chain import get_answerer
+from assistant.citations import verify
+from assistant.generative import GenerativeAnswerer
+from assistant.llm import LLMSettings
+from knowledge import Index
+from tests.fake_http import respond
 
 GOOD = "The National Action Plan was launched in Bamako on 19 October 2023 [1]."
 HANG_LIMIT = 10.0  # a hanging request is released after this many seconds at most
@@ -70,7 +70,9 @@ class ChatServer:
                     server.release.wait(HANG_LIMIT)
                     return self._close()
                 if reply.mode == "status":
-                    return self._json(reply.status, {"error": {"message": f"status {reply.status}", "type": "server_error"}})
+                    return self._json(
+                        reply.status, {"error": {"message": f"status {reply.status}", "type": "server_error"}}
+                    )
                 if body.get("stream"):
                     return self._stream(body, reply)
                 message = {"role": "assistant", "content": reply.text}
@@ -108,7 +110,9 @@ class ChatServer:
                 if reply.mode == "hang-mid-stream":
                     server.release.wait(HANG_LIMIT)
                     return self._close()
-                self._chunk(f"data: {json.dumps(_completion(body, {'index': 0, 'delta': {}, 'finish_reason': 'stop'}))}\n\n")
+                self._chunk(
+                    f"data: {json.dumps(_completion(body, {'index': 0, 'delta': {}, 'finish_reason': 'stop'}))}\n\n"
+                )
                 self._chunk("data: [DONE]\n\n")
                 self.wfile.write(b"0\r\n\r\n")
 
@@ -147,7 +151,13 @@ class ChatServer:
 
 
 def _completion(body: dict[str, Any], choice: dict[str, Any]) -> dict[str, Any]:
-    return {"id": "chatcmpl-test", "object": "chat.completion.chunk", "created": 0, "model": body.get("model", "test"), "choices": [choice]}
+    return {
+        "id": "chatcmpl-test",
+        "object": "chat.completion.chunk",
+        "created": 0,
+        "model": body.get("model", "test"),
+        "choices": [choice],
+    }
 
 
 @pytest.fixture
@@ -217,7 +227,9 @@ def test_a_server_that_stops_mid_answer_gives_the_extractive_answer(
 
 
 @pytest.mark.parametrize(("streaming", "mode"), [(False, "hang"), (True, "hang"), (True, "hang-mid-stream")])
-def test_a_server_that_hangs_times_out(openai_env: ChatServer, release_index: Index, streaming: bool, mode: str) -> None:
+def test_a_server_that_hangs_times_out(
+    openai_env: ChatServer, release_index: Index, streaming: bool, mode: str
+) -> None:
     openai_env.script = lambda request: Reply(mode=mode)
     started = time.monotonic()
     answer = _ask(release_index, streaming)
@@ -235,7 +247,9 @@ def test_a_server_that_hangs_times_out(openai_env: ChatServer, release_index: In
         (Reply(mode="status", status=500), "failed"),
     ],
 )
-def test_server_errors_are_one_clear_message(openai_env: ChatServer, release_index: Index, reply: Reply, expected: str) -> None:
+def test_server_errors_are_one_clear_message(
+    openai_env: ChatServer, release_index: Index, reply: Reply, expected: str
+) -> None:
     openai_env.script = lambda request: reply
     answer = ask("When was the plan launched?", answerer="llm", index=release_index)
     assert expected in answer.notice and answer.notice.endswith("this is the extractive answer.")
@@ -318,7 +332,9 @@ def _ask(index: Index, streaming: bool) -> Answer:
     return final
 
 
-def test_settings_are_read_at_each_answer(monkeypatch: pytest.MonkeyPatch, openai_env: ChatServer, release_index: Index) -> None:
+def test_settings_are_read_at_each_answer(
+    monkeypatch: pytest.MonkeyPatch, openai_env: ChatServer, release_index: Index
+) -> None:
     assert ask("When was the plan launched?", answerer="llm", index=release_index).notice == ""
     monkeypatch.setenv("PRESSROOM_LLM_URL", "http://127.0.0.1:9/v1")
     changed = ask("When was the plan launched?", answerer="llm", index=release_index)

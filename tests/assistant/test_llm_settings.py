@@ -21,7 +21,13 @@ from knowledge.errors import ConfigError
 
 
 def test_defaults_are_the_bundled_local_model(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("PRESSROOM_LLM", "PRESSROOM_LLM_MODEL", "PRESSROOM_LLM_URL", "PRESSROOM_LLM_TIMEOUT", "PRESSROOM_LLM_MAX_TOKENS"):
+    for name in (
+        "PRESSROOM_LLM",
+        "PRESSROOM_LLM_MODEL",
+        "PRESSROOM_LLM_URL",
+        "PRESSROOM_LLM_TIMEOUT",
+        "PRESSROOM_LLM_MAX_TOKENS",
+    ):
         monkeypatch.delenv(name, raising=False)
     settings = LLMSettings.from_env()
     assert settings.provider == "local" and settings.model == "" and settings.timeout > 0
@@ -82,7 +88,9 @@ def test_the_bundled_model_is_found_in_the_installed_package_files() -> None:
 def test_remote_models_have_timeouts_and_no_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("langchain_openai")
     monkeypatch.setenv("SOME_KEY", "sk-1")
-    model = chat_model(LLMSettings(provider="openai", model="m", base_url="http://127.0.0.1:1/v1", key_env="SOME_KEY", timeout=4))
+    model = chat_model(
+        LLMSettings(provider="openai", model="m", base_url="http://127.0.0.1:1/v1", key_env="SOME_KEY", timeout=4)
+    )
     assert model.max_retries == 0 and model.request_timeout.read == 4 and model.request_timeout.connect == 4
     assert model.openai_api_key.get_secret_value() == "sk-1"
     pytest.importorskip("langchain_ollama")

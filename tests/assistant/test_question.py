@@ -1,6 +1,16 @@
 import pytest
 
-from assistant.question import Expect, expected, focus_terms, has_kind, kind_strength, other_time, places, role, standalone
+from assistant.question import (
+    Expect,
+    expected,
+    focus_terms,
+    has_kind,
+    kind_strength,
+    other_time,
+    places,
+    role,
+    standalone,
+)
 
 
 @pytest.mark.parametrize(
@@ -68,7 +78,11 @@ def test_kinds_are_found_in_text() -> None:
     [
         ("chaired the launch ceremony in Bamako on Thursday", "Which city hosted the launch?", ["bamako"]),
         ("Bamako – The Minister of Justice chaired the ceremony.", "Which city?", ["bamako"]),
-        ("with the financial support of the Kingdom of the Netherlands", "Which country paid?", ["kingdom of the netherlands"]),
+        (
+            "with the financial support of the Kingdom of the Netherlands",
+            "Which country paid?",
+            ["kingdom of the netherlands"],
+        ),
         ("a meeting du 5 au 9 juillet 2000 à Bordeaux", "Dans quelle ville ?", ["bordeaux"]),
         # "in" after an institution locates it; after a title word it is part of the title.
         ("The meeting was held at the Ministry of Justice in Bamako.", "Which city hosted it?", ["bamako"]),
@@ -77,7 +91,11 @@ def test_kinds_are_found_in_text() -> None:
         ("the capacity of West African countries", "Which region's countries does it help?", ["west african"]),
         # Names that are not places: organisations, plans, texts, and places the question already names.
         ("in line with objective 10 of the Global Compact for Safe Migration", "Where?", []),
-        ("drafted by a sub-committee set up by the Malian authorities, with the National Coordinating Committee", "Where?", []),
+        (
+            "drafted by a sub-committee set up by the Malian authorities, with the National Coordinating Committee",
+            "Where?",
+            [],
+        ),
         ("The National Action Plan was launched in Bamako.", "At which venue in Bamako was it launched?", []),
         # An organisation's office named with a country is no place ("at IOM Mali").
         ("said Vanessa LEIGH, Programme Coordinator a.i. at IOM Mali.", "Where did the launch happen?", []),
@@ -112,7 +130,7 @@ def test_follow_ups_take_the_previous_question() -> None:
 
 
 def test_a_role_is_a_noun_not_a_clause() -> None:
-    """"Who was in the chair when ...?" asks who chaired: no role for a sentence to name, and the "when" clause is no role."""
+    """ "Who was in the chair when ...?" asks who chaired: no role for a sentence to name, and the "when" clause is no role."""
     launch = "Mahamadou KASSOGUE, Minister of Justice, chaired the official launch of the plan."
     assert role("Who was in the chair when Mali launched its 2023-2027 plan?") == []
     assert kind_strength(launch, Expect.PERSON, "Who was in the chair when Mali launched its 2023-2027 plan?") == 1.0
@@ -123,7 +141,9 @@ def test_a_party_named_by_its_role_half_answers_who() -> None:
     """Legal text names parties, not people: 'the original copyright holder' half answers 'who may ...?'."""
     text = "the original copyright holder who places the Program under this License may add an explicit geographical limitation"
     assert kind_strength(text, Expect.PERSON, "Who is allowed to add a geographical limitation?") == 0.5
-    assert kind_strength(text, Expect.PERSON, "Who but the original copyright holder may add a limitation?") == 0.0  # asked already
+    assert (
+        kind_strength(text, Expect.PERSON, "Who but the original copyright holder may add a limitation?") == 0.0
+    )  # asked already
     assert kind_strength("You may add a limitation.", Expect.PERSON, "Who may add a limitation?") == 0.0
 
 
@@ -168,12 +188,17 @@ def test_take_place_is_no_word_to_match() -> None:
 
 def test_a_year_in_the_name_of_another_subject_dates_that_subject() -> None:
     """'When did COMPASS start?' is not answered by the years in the name of the plan COMPASS supports."""
-    sentence = "IOM’s support for the National Action Plan to Combat Trafficking in Persons 2023-2027 is part of COMPASS."
+    sentence = (
+        "IOM’s support for the National Action Plan to Combat Trafficking in Persons 2023-2027 is part of COMPASS."
+    )
     assert kind_strength(sentence, Expect.DATE, "When did the COMPASS initiative start?") == 0.0
     assert kind_strength(sentence, Expect.DATE, "Which years does the National Action Plan cover?") == 0.5
     earlier = "This made it possible to assess the 2018-2022 National Action Plan."
     assert kind_strength(earlier, Expect.DATE, "When did the COMPASS initiative start?") == 0.0
-    assert kind_strength("It takes over from the plan which expires in 2022.", Expect.DATE, "When did COMPASS start?") == 0.5
+    assert (
+        kind_strength("It takes over from the plan which expires in 2022.", Expect.DATE, "When did COMPASS start?")
+        == 0.5
+    )
 
 
 def test_the_examples_in_the_docstrings_hold() -> None:

@@ -61,7 +61,12 @@ ITEMS = (
     # right answer, supporting citation, support retrieved at rank 1
     item(1, "When was the plan launched?", ("October 19, 2023",), ("Thursday 19 October 2023",)),
     # wrong sentence picked: support retrieved at rank 2, the cited sentence does not hold it
-    item(2, "What are the <four> priority areas?", ("prevention, protection, prosecution, and partnerships",), ("four priority areas",)),
+    item(
+        2,
+        "What are the <four> priority areas?",
+        ("prevention, protection, prosecution, and partnerships",),
+        ("four priority areas",),
+    ),
     # false abstention, support not retrieved
     item(3, "Who drafted the plan?", ("sub-committee",), ("drafted by a sub-committee",)),
     # rightly abstained
@@ -73,11 +78,27 @@ ITEMS = (
 )
 
 ANSWERS = {
-    ITEMS[0].question: Answer(ITEMS[0].question, f"{LAUNCH} [1]", (cite(LAUNCH),), (passage(LAUNCH, 1), passage(AREAS, 2))),
-    ITEMS[1].question: Answer(ITEMS[1].question, f"{DRAFTED} [1]", (cite(DRAFTED),), (passage(DRAFTED, 1), passage(AREAS, 2), passage(AREAS, 3))),
-    ITEMS[2].question: Answer(ITEMS[2].question, ABSTAIN, (), (passage(CONTACT, 1),), abstained=True, notes=("best sentence scored 0.30 < 0.42",)),
+    ITEMS[0].question: Answer(
+        ITEMS[0].question, f"{LAUNCH} [1]", (cite(LAUNCH),), (passage(LAUNCH, 1), passage(AREAS, 2))
+    ),
+    ITEMS[1].question: Answer(
+        ITEMS[1].question,
+        f"{DRAFTED} [1]",
+        (cite(DRAFTED),),
+        (passage(DRAFTED, 1), passage(AREAS, 2), passage(AREAS, 3)),
+    ),
+    ITEMS[2].question: Answer(
+        ITEMS[2].question,
+        ABSTAIN,
+        (),
+        (passage(CONTACT, 1),),
+        abstained=True,
+        notes=("best sentence scored 0.30 < 0.42",),
+    ),
     ITEMS[3].question: Answer(ITEMS[3].question, ABSTAIN, (), (passage(AREAS, 1),), abstained=True),
-    ITEMS[4].question: Answer(ITEMS[4].question, f"{CONTACT} [1]", (cite(CONTACT, quote="<b>tampered</b>"),), (passage(CONTACT, 1),)),
+    ITEMS[4].question: Answer(
+        ITEMS[4].question, f"{CONTACT} [1]", (cite(CONTACT, quote="<b>tampered</b>"),), (passage(CONTACT, 1),)
+    ),
 }
 
 
@@ -87,7 +108,9 @@ class ScriptedAsk:
     def __init__(self) -> None:
         self.calls: list[tuple[str, int]] = []
 
-    def __call__(self, question: str, history: object = None, k: int = 5, answerer: str = "extractive", index: object = None) -> Answer:
+    def __call__(
+        self, question: str, history: object = None, k: int = 5, answerer: str = "extractive", index: object = None
+    ) -> Answer:
         self.calls.append((question, k))
         if question == "?":
             raise QuestionError("The question is too short: ask a whole question.")

@@ -28,12 +28,16 @@ def test_eval_prints_a_table_and_writes_three_reports(pressroom_home: Path, caps
     assert data["systems"][0]["scores"]["quote_validity"] == 1.0, "every Pressroom citation quotes the stored text"
 
 
-def test_the_baseline_runs_side_by_side_and_json_is_printed(pressroom_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_baseline_runs_side_by_side_and_json_is_printed(
+    pressroom_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["eval", "--dataset", "release", "--baseline", "--json"]) == 0
     (summary,) = json.loads(capsys.readouterr().out)
     assert summary["dataset"] == "release" and set(summary["scores"]) == {"pressroom", "baseline"}
     baseline = summary["scores"]["baseline"]
-    assert baseline["abstention_recall"] == 0.0 and baseline["abstention_precision"] is None, "the recipe never abstains"
+    assert baseline["abstention_recall"] == 0.0 and baseline["abstention_precision"] is None, (
+        "the recipe never abstains"
+    )
     assert baseline["quote_validity"] == 1.0, "its citation is the top passage, located in the document"
     assert Path(summary["folder"]).parent == pressroom_home / "evals"
     assert not list(Path(summary["folder"]).glob("pressroom-baseline-*")), "the baseline's Chroma folder is removed"
@@ -54,13 +58,17 @@ def test_the_release_index_of_a_run_holds_the_release_only(pressroom_home: Path)
         (["eval", "--dataset", "release", "--answerer", "oracle"], "error: Unknown answerer 'oracle'"),
     ],
 )
-def test_mistakes_end_in_one_line_and_exit_code_1(arguments: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_mistakes_end_in_one_line_and_exit_code_1(
+    arguments: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(arguments) == 1
     err = capsys.readouterr().err
     assert err.startswith(message) and err.count("\n") == 1
 
 
-def test_a_bad_dataset_file_is_rejected_before_any_work(tmp_path: Path, pressroom_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_bad_dataset_file_is_rejected_before_any_work(
+    tmp_path: Path, pressroom_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     broken = tmp_path / "mine.jsonl"
     broken.write_text('{"id": "m-1"}\n', encoding="utf-8")
     assert main(["eval", "--dataset", "release", "--dataset", str(broken)]) == 1
@@ -68,7 +76,9 @@ def test_a_bad_dataset_file_is_rejected_before_any_work(tmp_path: Path, pressroo
     assert not (pressroom_home / "evals").exists(), "the release was not run before the broken file was found"
 
 
-def test_a_dataset_given_by_path_is_answered_from_the_current_index(tmp_path: Path, pressroom_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_dataset_given_by_path_is_answered_from_the_current_index(
+    tmp_path: Path, pressroom_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     mine = tmp_path / "my questions.jsonl"
     item = {
         "id": "m-1", "question": "Who chaired the launch ceremony?", "answers": ["KASSOGUE"],

@@ -20,7 +20,15 @@ GOOD = {
     "answerable": True,
     "kind": "when",
 }
-UNANSWERABLE = {**GOOD, "id": "t-002", "answers": [], "support": [], "source": "", "answerable": False, "kind": "unanswerable"}
+UNANSWERABLE = {
+    **GOOD,
+    "id": "t-002",
+    "answers": [],
+    "support": [],
+    "source": "",
+    "answerable": False,
+    "kind": "unanswerable",
+}
 
 
 def write(tmp_path: Path, *records: object, name: str = "set.jsonl") -> Path:
@@ -42,9 +50,17 @@ def files_as_documents(dataset_name: str) -> dict[str, Document]:
 @pytest.mark.parametrize(
     ("name", "answerable", "unanswerable"),
     [
-        ("release", 48, 13), ("release-dev", 25, 8), ("licenses", 69, 10), ("release-fresh", 32, 12), ("licenses-fresh", 30, 8),
-        ("release-sealed", 30, 10), ("licenses-sealed", 26, 7), ("release-sealed2", 36, 12), ("licenses-sealed2", 32, 10),
-        ("release-fresh2", 36, 14), ("licenses-fresh2", 33, 12),
+        ("release", 48, 13),
+        ("release-dev", 25, 8),
+        ("licenses", 69, 10),
+        ("release-fresh", 32, 12),
+        ("licenses-fresh", 30, 8),
+        ("release-sealed", 30, 10),
+        ("licenses-sealed", 26, 7),
+        ("release-sealed2", 36, 12),
+        ("licenses-sealed2", 32, 10),
+        ("release-fresh2", 36, 14),
+        ("licenses-fresh2", 33, 12),
     ],
 )
 def test_shipped_datasets_load_with_their_documents(name: str, answerable: int, unanswerable: int) -> None:
@@ -104,7 +120,10 @@ def test_a_path_dataset_has_no_documents_of_its_own(tmp_path: Path) -> None:
         ([{**GOOD, "kind": "unanswerable"}], r"cannot have the kind 'unanswerable'"),
         ([{**GOOD, "answers": ["—"]}], r"the answer '—' has no letters or digits"),
         ([{**UNANSWERABLE, "answers": ["x"]}], r"an unanswerable item must have empty answers, support and source"),
-        ([GOOD, {**GOOD, "question": "Again?"}], r"line 2: the id 't-001' is already used on line 1; ids must be unique\."),
+        (
+            [GOOD, {**GOOD, "question": "Again?"}],
+            r"line 2: the id 't-001' is already used on line 1; ids must be unique\.",
+        ),
         (["", "  "], r"holds no questions: add one JSON object per line\."),
     ],
 )
@@ -118,7 +137,9 @@ def test_malformed_lines_fail_with_one_sentence(tmp_path: Path, lines: list[obje
 
 
 def test_unknown_names_and_missing_files_are_explained(tmp_path: Path) -> None:
-    with pytest.raises(DatasetError, match=r"Unknown dataset 'relase': use release, release-dev, .*, bilingual or press, or the path"):
+    with pytest.raises(
+        DatasetError, match=r"Unknown dataset 'relase': use release, release-dev, .*, bilingual or press, or the path"
+    ):
         load_dataset("relase")
     with pytest.raises(DatasetError, match=r"No dataset file at .*missing\.jsonl: check the path\."):
         load_dataset(tmp_path / "missing.jsonl")
@@ -137,7 +158,11 @@ def test_support_must_occur_in_an_indexed_source(tmp_path: Path) -> None:
     def not_indexed(source: str) -> Document:
         raise NotFoundError(f"No document {source!r} is indexed.")
 
-    with pytest.raises(DatasetError, match=r"line 1: the source 'release' is not indexed; ingest it or fix the source\."):
+    with pytest.raises(
+        DatasetError, match=r"line 1: the source 'release' is not indexed; ingest it or fix the source\."
+    ):
         check_support(dataset, not_indexed)
-    with pytest.raises(DatasetError, match=r"line 1: the support 'on Thursday 19 October 2023' does not occur in release"):
+    with pytest.raises(
+        DatasetError, match=r"line 1: the support 'on Thursday 19 October 2023' does not occur in release"
+    ):
         check_support(dataset, lambda source: Document(source, "Release", "Something else.", "release.txt"))

@@ -43,7 +43,7 @@ def test_every_report_shows_the_pairs(paired_reports: list[Report]) -> None:
     assert [row[0] for row in rows[1:]] == ["en→en", "fr→en"]
     table = terminal_table(paired_reports)
     assert "by language pair (question→source):" in table
-    assert re.search(r"^fr→en\s+3\s", table, re.M)
+    assert re.search(r"^fr→en\s+3\s", table, re.MULTILINE)
     assert "Scores by language pair" in markdown(paired_reports)
     assert "Scores by language pair" in html_page(paired_reports)
     data = paired_reports[0].as_dict()
@@ -51,7 +51,9 @@ def test_every_report_shows_the_pairs(paired_reports: list[Report]) -> None:
     assert json.dumps(data, ensure_ascii=False).count('"pair": "fr→en"') == 3
 
 
-def test_a_dataset_without_pairs_shows_no_pair_table(mini_dataset: Dataset, scripted_ask: ScriptedAsk, lookup: Callable[[str], Document]) -> None:
+def test_a_dataset_without_pairs_shows_no_pair_table(
+    mini_dataset: Dataset, scripted_ask: ScriptedAsk, lookup: Callable[[str], Document]
+) -> None:
     report = run(mini_dataset, ask=scripted_ask, k=3, documents=lookup)
     assert report.pair_scores() == {} and pair_rows([report]) == []
     assert "language pair" not in terminal_table([report]) + markdown([report])
@@ -68,9 +70,20 @@ def test_the_bilingual_dataset_asks_the_same_facts_in_all_four_pairs() -> None:
         assert detect_language(item.question) == item.pair[:2], item.id
 
 
-@pytest.mark.parametrize(("pair", "message"), [("fr-en", "must look like"), ("french→english", "must look like"), (3, "must look like")])
+@pytest.mark.parametrize(
+    ("pair", "message"), [("fr-en", "must look like"), ("french→english", "must look like"), (3, "must look like")]
+)
 def test_a_bad_pair_is_explained(tmp_path: Path, pair: object, message: str) -> None:
-    line = {"id": "x-1", "question": "Q?", "answers": [], "support": [], "source": "", "answerable": False, "kind": "unanswerable", "pair": pair}
+    line = {
+        "id": "x-1",
+        "question": "Q?",
+        "answers": [],
+        "support": [],
+        "source": "",
+        "answerable": False,
+        "kind": "unanswerable",
+        "pair": pair,
+    }
     path = tmp_path / "set.jsonl"
     path.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
     with pytest.raises(DatasetError, match=message):

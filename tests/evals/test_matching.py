@@ -13,7 +13,10 @@ from evals.matching import answer_matches, contains_support, normalize, support_
         ("drafted by a subcommittee", "sub-committee"),  # hyphen joined
         ("drafted by a sub-committee", "sub committee"),  # hyphen as a space
         ("the 2023–2027 plan", "2023-2027"),  # en dash against hyphen
-        ("prevention, protection, prosecution, and partnerships", "prevention, protection, prosecution and partnerships"),
+        (
+            "prevention, protection, prosecution, and partnerships",
+            "prevention, protection, prosecution and partnerships",
+        ),
         ("prevention,\n  protection", "prevention protection"),  # white space and line breaks
         ("Launched on Thursday 19 October 2023 in Bamako.", "October 19, 2023"),
         ("Launched on October 19, 2023.", "19 October 2023"),

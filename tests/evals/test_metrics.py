@@ -44,7 +44,9 @@ def test_support_ranks_need_the_right_source_and_collapse_white_space() -> None:
 
 def test_duplicate_passages_do_not_inflate_any_score() -> None:
     once = support_ranks([passage("x"), passage("proof")], "doc", ["proof"])
-    repeated = support_ranks([passage("x"), passage("proof"), passage("proof again"), passage("the proof")], "doc", ["proof"])
+    repeated = support_ranks(
+        [passage("x"), passage("proof"), passage("proof again"), passage("the proof")], "doc", ["proof"]
+    )
     assert once == repeated == SupportRanks((2,))
     for metric in (lambda r: hit_at(r, 5), mean_reciprocal_rank, lambda r: ndcg_at(r, 5)):
         assert metric([once]) == metric([repeated])
@@ -115,7 +117,9 @@ def test_a_system_that_never_abstains_has_no_abstention_precision() -> None:
         (10, 30, "other", False),  # the same offsets in another document
     ],
 )
-def test_a_citation_supports_when_it_shares_text_with_a_support_span(start: int, end: int, source: str, expected: bool) -> None:
+def test_a_citation_supports_when_it_shares_text_with_a_support_span(
+    start: int, end: int, source: str, expected: bool
+) -> None:
     assert supports(citation(start, end, source), "doc", [(15, 25), (100, 120)]) is expected
 
 

@@ -28,9 +28,9 @@ def test_the_terminal_table_puts_systems_side_by_side(reports: list[Report]) -> 
     lines = table.splitlines()
     assert lines[0] == "mini: 6 questions (4 answerable, 2 not), k=3"
     assert re.match(r"metric\s+pressroom\s+baseline$", lines[1])
-    assert re.search(r"^hit@3\s+0\.500\s+0\.500$", table, re.M)
-    assert re.search(r"^abstention precision\s+0\.500\s+0\.500$", table, re.M)
-    assert re.search(r"^false abstentions\s+1\s+1$", table, re.M)
+    assert re.search(r"^hit@3\s+0\.500\s+0\.500$", table, re.MULTILINE)
+    assert re.search(r"^abstention precision\s+0\.500\s+0\.500$", table, re.MULTILINE)
+    assert re.search(r"^false abstentions\s+1\s+1$", table, re.MULTILINE)
 
 
 def test_a_system_that_retrieves_fewer_than_k_passages_is_noted(reports: list[Report]) -> None:
@@ -82,7 +82,9 @@ def test_the_html_chart_links_each_failed_question_to_its_details(reports: list[
         assert f'href="#{system}-t-001"' not in page
 
 
-def test_write_reports_puts_three_files_in_a_new_run_folder(tmp_path: Path, reports: list[Report], mini_dataset: Dataset) -> None:
+def test_write_reports_puts_three_files_in_a_new_run_folder(
+    tmp_path: Path, reports: list[Report], mini_dataset: Dataset
+) -> None:
     folder = run_folder("mini set", home=tmp_path)
     assert folder.parent == tmp_path / "evals" and folder.name.endswith("-mini-set")
     assert run_folder("mini set", home=tmp_path) != folder, "a second run in the same second gets its own folder"

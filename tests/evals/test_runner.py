@@ -54,7 +54,9 @@ def test_each_question_gets_its_outcome_and_problems(report: Report) -> None:
     assert report.results[5].error == "The question is too short: ask a whole question."
 
 
-def test_the_first_question_warms_up_untimed_and_k_is_passed_on(mini_dataset: Dataset, scripted_ask: ScriptedAsk, lookup: Callable[[str], Document]) -> None:
+def test_the_first_question_warms_up_untimed_and_k_is_passed_on(
+    mini_dataset: Dataset, scripted_ask: ScriptedAsk, lookup: Callable[[str], Document]
+) -> None:
     run(mini_dataset, ask=scripted_ask, k=4, documents=lookup)
     assert scripted_ask.calls[0] == scripted_ask.calls[1] == (mini_dataset.items[0].question, 4)
     assert len(scripted_ask.calls) == len(mini_dataset.items) + 1
@@ -68,7 +70,9 @@ def test_the_report_is_plain_json_data(report: Report) -> None:
     assert data["results"][1]["support_rank"] == 2
 
 
-def test_a_dataset_whose_support_is_not_in_the_documents_stops_the_run(mini_dataset: Dataset, scripted_ask: ScriptedAsk) -> None:
+def test_a_dataset_whose_support_is_not_in_the_documents_stops_the_run(
+    mini_dataset: Dataset, scripted_ask: ScriptedAsk
+) -> None:
     def other_text(source: str) -> Document:
         return Document(source, "Release", "Unrelated text.", "release.txt")
 
@@ -77,13 +81,17 @@ def test_a_dataset_whose_support_is_not_in_the_documents_stops_the_run(mini_data
     assert scripted_ask.calls == [], "nothing is asked before the dataset is known to be sound"
 
 
-def test_progress_is_reported_per_question(mini_dataset: Dataset, scripted_ask: ScriptedAsk, lookup: Callable[[str], Document]) -> None:
+def test_progress_is_reported_per_question(
+    mini_dataset: Dataset, scripted_ask: ScriptedAsk, lookup: Callable[[str], Document]
+) -> None:
     seen: list[tuple[int, int]] = []
     run(mini_dataset, ask=scripted_ask, documents=lookup, progress=lambda done, total: seen.append((done, total)))
     assert seen == [(number, 6) for number in range(1, 7)]
 
 
-def test_a_first_question_that_cannot_be_asked_does_not_stop_the_run(mini_dataset: Dataset, scripted_ask: ScriptedAsk, lookup: Callable[[str], Document]) -> None:
+def test_a_first_question_that_cannot_be_asked_does_not_stop_the_run(
+    mini_dataset: Dataset, scripted_ask: ScriptedAsk, lookup: Callable[[str], Document]
+) -> None:
     reordered = replace(mini_dataset, items=mini_dataset.items[::-1])  # "?" first: it raises a QuestionError
     report = run(reordered, ask=scripted_ask, documents=lookup)
     assert report.results[0].outcome == "error" and report.scores.errors == 1 and report.scores.questions == 6

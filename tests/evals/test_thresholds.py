@@ -19,7 +19,9 @@ PERFECT = Scores(
 def test_every_bound_names_a_score_and_perfect_scores_pass(dataset: str) -> None:
     names = {field.name for field in fields(Scores)}
     assert all(bound.metric in names for bound in GATES[dataset])
-    assert {"accuracy", "hit_at_k", "citation_precision", "quote_validity", "abstention_recall"} <= {b.metric for b in GATES[dataset]}
+    assert {"accuracy", "hit_at_k", "citation_precision", "quote_validity", "abstention_recall"} <= {
+        b.metric for b in GATES[dataset]
+    }
     assert broken_bounds(PERFECT, GATES[dataset]) == []
 
 
@@ -29,7 +31,10 @@ def test_every_bound_names_a_score_and_perfect_scores_pass(dataset: str) -> None
         ({"accuracy": 0.5}, "accuracy fell to 0.500, below its floor of"),
         ({"quote_validity": 0.99}, "quote_validity fell to 0.990, below its floor of 1.0."),
         ({"false_abstentions": 30}, "false_abstentions rose to 30, above its ceiling of"),
-        ({"abstention_precision": None}, "abstention_precision could not be measured (nothing to average); it must be >= "),
+        (
+            {"abstention_precision": None},
+            "abstention_precision could not be measured (nothing to average); it must be >= ",
+        ),
     ],
 )
 def test_a_crossed_bound_is_one_sentence(change: dict[str, object], message: str) -> None:

@@ -168,7 +168,9 @@ def test_searching_an_unchanged_store_reads_no_chunk_list(fake_index: Index, mon
     calls: list[str] = []
     for name in ("chunk_ids", "iter_chunks", "document_records"):
         real = getattr(fake_index.store, name)
-        monkeypatch.setattr(fake_index.store, name, lambda *a, _real=real, _name=name, **k: calls.append(_name) or _real(*a, **k))
+        monkeypatch.setattr(
+            fake_index.store, name, lambda *a, _real=real, _name=name, **k: calls.append(_name) or _real(*a, **k)
+        )
     for question in ("Who chaired the launch ceremony?", "Which country supported it?", "When was it launched?"):
         fake_index.search(question)
     assert calls == []
@@ -195,6 +197,9 @@ def test_processes_share_the_server_through_the_command_line(chroma_url: str, tm
 
 
 def test_an_unreachable_server_is_one_clear_error(tmp_path: Path) -> None:
-    index = Index(Settings(home=tmp_path, model="hashing", chroma_url=f"http://127.0.0.1:{free_port()}"), embedder=HashingEmbedder())
+    index = Index(
+        Settings(home=tmp_path, model="hashing", chroma_url=f"http://127.0.0.1:{free_port()}"),
+        embedder=HashingEmbedder(),
+    )
     with pytest.raises(StoreError, match="chroma run"):
         index.search("When was the plan launched?")

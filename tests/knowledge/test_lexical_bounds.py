@@ -37,7 +37,9 @@ def brute_force(rows: list[tuple[str, str]], query: str) -> dict[str, float]:
 
 def test_cut_postings_still_give_the_exact_best_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(lexical_module, "MAX_POSTINGS", 5)  # "plan" is in 40 chunks: its list is cut
-    rows = [(f"c{n:02d}", f"The plan number {n} was discussed at length by the council of the region.") for n in range(40)]
+    rows = [
+        (f"c{n:02d}", f"The plan number {n} was discussed at length by the council of the region.") for n in range(40)
+    ]
     rows[17] = ("c17", "Plan plan plan: the Bamako plan.")
     rows[29] = ("c29", "The Bamako meeting.")
     index = LexicalIndex(tmp_path / "lexical.sqlite")

@@ -75,7 +75,9 @@ def test_a_question_finds_its_answer_in_the_other_language(e5: Embedder) -> None
 
 def test_similarity_puts_e5_on_the_scale_of_other_models(e5: Embedder) -> None:
     question = e5.embed_query("When was the plan launched?")
-    answer, unrelated = e5.embed_documents(["The plan was launched on 19 October 2023.", "Bananas are rich in potassium."])
+    answer, unrelated = e5.embed_documents(
+        ["The plan was launched on 19 October 2023.", "Bananas are rich in potassium."]
+    )
     assert _cosine(question, unrelated) > 0.6  # raw e5 cosines of unrelated texts are high...
     assert e5.similarity(question, unrelated) < 0.3  # ...and rescaled they are low, as with other models
     assert e5.similarity(question, answer) > 0.4
@@ -109,7 +111,7 @@ def test_changing_the_model_re_embeds_the_collection_without_mixing_vectors(tmp_
     assert {s.source for s in after.sources()} == {s.source for s in before.sources()}
 
     # Each collection holds vectors of its own model only, of its own width.
-    chroma = after.store._client  # noqa: SLF001 - the test looks at what Chroma really holds
+    chroma = after.store._client
     widths = {}
     for name in (collection_name(before.embedder.name), collection_name(MODEL)):
         got = chroma.get_collection(name).get(include=["embeddings"])

@@ -51,7 +51,9 @@ def test_a_name_shared_by_two_documents_needs_its_number_and_another_number_name
 
 
 def test_the_words_of_a_title_are_a_topic_not_a_name() -> None:
-    release = DocumentNames([("iom-mali-2023", "Mali Launches a National Action Plan to Combat Trafficking"), ("statement", "On the plan")])
+    release = DocumentNames(
+        [("iom-mali-2023", "Mali Launches a National Action Plan to Combat Trafficking"), ("statement", "On the plan")]
+    )
     assert release.named_in("When was the National Action Plan launched?") == []
     assert release.named_in("What does the NAP say about prevention?") == ["iom-mali-2023"]  # its initials, as written
     assert LICENCES.named_in("What does the Mozilla Public License say?") == []  # spelled out without its number
@@ -69,7 +71,10 @@ def test_a_name_is_written_with_a_capital_and_questions_naming_nothing_name_noth
 def test_without_names_blanks_only_the_names() -> None:
     assert LICENCES.without_names("Under GPLv3, may I sell 2 copies?") == "Under      , may I sell 2 copies?"
     assert LICENCES.without_names("Is GPL version 2 compatible?") == "Is     version   compatible?"
-    assert LICENCES.without_names("Which treaty does GPLv3's section 3 cite?") == "Which treaty does         section 3 cite?"
+    assert (
+        LICENCES.without_names("Which treaty does GPLv3's section 3 cite?")
+        == "Which treaty does         section 3 cite?"
+    )
     assert LICENCES.without_names("What is a fee?") == "What is a fee?"
 
 
@@ -81,7 +86,11 @@ def test_a_large_index_is_checked_by_word_not_document_by_document() -> None:
 
 def test_a_name_that_other_documents_use_as_a_word_is_a_topic() -> None:
     """IOM.pdf is not named by "IOM" in a corpus where other documents speak of IOM; BSD is."""
-    texts = {"iom": "IOM annual report.", "release": "IOM and UNODC supported the plan.", "bsd": "Redistribution is permitted."}
+    texts = {
+        "iom": "IOM annual report.",
+        "release": "IOM and UNODC supported the plan.",
+        "bsd": "Redistribution is permitted.",
+    }
 
     def used_elsewhere(words: frozenset[str], source: str) -> bool:
         return any(word in text.lower() for other, text in texts.items() if other != source for word in words)

@@ -18,8 +18,14 @@ from knowledge.types import Document
 
 def test_each_part_gets_the_models_own_vector_and_passages_pool_their_parts(real_embedder: Embedder) -> None:
     passages = [
-        PassageText("Release\nThe plan was launched. It runs to 2027.", ("Release", "The plan was launched.", "It runs to 2027.")),
-        PassageText("Release\nIt runs to 2027. Funding came from the EU.", ("Release", "It runs to 2027.", "Funding came from the EU.")),
+        PassageText(
+            "Release\nThe plan was launched. It runs to 2027.",
+            ("Release", "The plan was launched.", "It runs to 2027."),
+        ),
+        PassageText(
+            "Release\nIt runs to 2027. Funding came from the EU.",
+            ("Release", "It runs to 2027.", "Funding came from the EU."),
+        ),
     ]
     vectors, parts = real_embedder.embed_passages(passages)
 
@@ -58,7 +64,9 @@ def test_packed_sentence_vectors_round_trip_and_damage_reads_as_none() -> None:
 
 
 def test_parts_are_the_embedded_text_in_pieces() -> None:
-    text = "Title line here\n\nBackground\n\nThe plan was launched in Bamako. It runs to 2027. Funding came from the EU."
+    text = (
+        "Title line here\n\nBackground\n\nThe plan was launched in Bamako. It runs to 2027. Funding came from the EU."
+    )
     document = Document("doc", "A release", text, "doc.txt")
     chunks = chunk_document(document, max_chars=60)
     for chunk, units in zip(chunks, sentences_of(document, chunks)):
@@ -68,7 +76,9 @@ def test_parts_are_the_embedded_text_in_pieces() -> None:
         assert "".join(parts).replace(" ", "") == embedding_text(chunk).replace("\n", "").replace(" ", "")
 
 
-def test_ingest_stores_sentence_vectors_and_answers_embed_only_the_question(real_index: Index, real_embedder: Embedder) -> None:
+def test_ingest_stores_sentence_vectors_and_answers_embed_only_the_question(
+    real_index: Index, real_embedder: Embedder
+) -> None:
     real_index.ensure_default()
     chunks = list(real_index.store.iter_chunks())
     document = real_index.get_document(chunks[0].source)

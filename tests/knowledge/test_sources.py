@@ -72,7 +72,11 @@ def test_discover_walks_folders_and_reports_bad_paths(tmp_path: Path) -> None:
     write(tmp_path / "docs" / "c.docx", "C.")
     (tmp_path / "docs" / "loop").symlink_to(tmp_path / "docs")
     found, skipped = discover([tmp_path / "docs", tmp_path / "missing.txt", tmp_path / "docs" / "c.docx"])
-    assert [p.name for p in found] == ["a.txt", "c.docx", "b.md"]  # each file once, whatever its name; the readers decide
+    assert [p.name for p in found] == [
+        "a.txt",
+        "c.docx",
+        "b.md",
+    ]  # each file once, whatever its name; the readers decide
     assert [(s.reason, "no such file" in s.message) for s in skipped] == [("not found", True)]
 
 
@@ -114,7 +118,10 @@ def test_source_ids_are_safe_names() -> None:
         ),
         ("The committee met on Monday and agreed that\nthe budget would be cut by half this year.\n", "notes"),
         # No line reads as a title: the first line, if short, else the file name.
-        ("Copyright (c) The Regents of California.\nAll rights reserved.\n", "Copyright (c) The Regents of California."),
+        (
+            "Copyright (c) The Regents of California.\nAll rights reserved.\n",
+            "Copyright (c) The Regents of California.",
+        ),
         ("x" * 200 + "\n", "notes"),
     ],
 )

@@ -48,7 +48,7 @@ BOXED = (
     "*  -------------------------           *\n"
     "*                                      *\n"
     "*  Covered Software is provided on an  *\n"
-    "*  \"as is\" basis. The entire risk is  *\n"
+    '*  "as is" basis. The entire risk is  *\n'
     "*  with You.                           *\n"
     "*                                      *\n"
     "****************************************\n"
@@ -95,8 +95,15 @@ def test_terms_fold_accents_drop_stop_words_and_stem() -> None:
 def test_british_and_american_spellings_are_one_term() -> None:
     """UN and European writers spell 'licence', 'organisation', 'programme': they find 'license' and its kin."""
     pairs = [
-        ("licence", "license"), ("licences", "licenses"), ("organisations", "organizations"), ("authorised", "authorized"),
-        ("colour", "color"), ("behaviour", "behavior"), ("programme", "program"), ("centre", "center"), ("defence", "defense"),
+        ("licence", "license"),
+        ("licences", "licenses"),
+        ("organisations", "organizations"),
+        ("authorised", "authorized"),
+        ("colour", "color"),
+        ("behaviour", "behavior"),
+        ("programme", "program"),
+        ("centre", "center"),
+        ("defence", "defense"),
     ]
     for british, american in pairs:
         assert terms(british) == terms(american), (british, american)

@@ -24,11 +24,7 @@ from knowledge.embedding import HashingEmbedder
 PRESSROOM = Path(sys.executable).with_name("pressroom")
 ROOT = Path(__file__).resolve().parents[2]
 
-_WORDS = (
-    "committee budget ministry justice report agency partner region village school water health trafficking "
-    "migration border training project plan review audit council harvest market road clinic court police "
-    "station survey grant funding donor office meeting session workshop"
-).split()
+_WORDS = ["committee", "budget", "ministry", "justice", "report", "agency", "partner", "region", "village", "school", "water", "health", "trafficking", "migration", "border", "training", "project", "plan", "review", "audit", "council", "harvest", "market", "road", "clinic", "court", "police", "station", "survey", "grant", "funding", "donor", "office", "meeting", "session", "workshop"]
 _PLACES = ["Bamako", "Dakar", "Accra", "Niamey", "Kayes", "Mopti", "Segou", "Gao", "Tombouctou", "Sikasso"]
 _MONTHS = ["January", "March", "May", "July", "September", "November"]
 
@@ -75,7 +71,9 @@ def edit_in_place(path: Path, seed: int) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
-def pressroom(*args: str, home: Path, timeout: float = 180, env: dict[str, str] | None = None, **kwargs: object) -> subprocess.CompletedProcess[str]:
+def pressroom(
+    *args: str, home: Path, timeout: float = 180, env: dict[str, str] | None = None, **kwargs: object
+) -> subprocess.CompletedProcess[str]:
     """Run the ``pressroom`` console script with the fake model on ``home``."""
     environment = {**os.environ, "PRESSROOM_HOME": str(home), "PRESSROOM_MODEL": "hashing", **(env or {})}
     return subprocess.run(
@@ -86,7 +84,9 @@ def pressroom(*args: str, home: Path, timeout: float = 180, env: dict[str, str] 
 def spawn(*args: str, home: Path, env: dict[str, str] | None = None, python: bool = False) -> subprocess.Popen[str]:
     environment = {**os.environ, "PRESSROOM_HOME": str(home), "PRESSROOM_MODEL": "hashing", **(env or {})}
     command = [sys.executable, *args] if python else [str(PRESSROOM), *args]
-    return subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    return subprocess.Popen(
+        command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT
+    )
 
 
 def kill_after(process: subprocess.Popen[str], delay: float) -> bool:
@@ -133,14 +133,18 @@ def check_invariants(index: Index) -> State:
     records = store.document_records()
     raw_ids = store._chunks.get(include=[])["ids"]  # every id Chroma holds, duplicates included
     assert len(raw_ids) == len(set(raw_ids)) == store.chunk_count(), "Chroma holds a chunk id twice"
-    assert store.chunk_count() == sum(record.chunks for record in records), "chunks do not add up to the documents' counts"
+    assert store.chunk_count() == sum(record.chunks for record in records), (
+        "chunks do not add up to the documents' counts"
+    )
     texts: dict[str, str] = {}
     expected: set[str] = set()
     for record in records:
         document = store.get_document(record.source)
         assert document is not None
         chunks = chunk_document(document)
-        assert len(chunks) == record.chunks, f"{record.source}: the record counts {record.chunks} chunks, the text makes {len(chunks)}"
+        assert len(chunks) == record.chunks, (
+            f"{record.source}: the record counts {record.chunks} chunks, the text makes {len(chunks)}"
+        )
         stored = store.get_chunks([chunk.id for chunk in chunks])
         assert set(stored) == {chunk.id for chunk in chunks}, f"{record.source}: chunks missing from Chroma"
         for chunk in stored.values():
@@ -149,7 +153,9 @@ def check_invariants(index: Index) -> State:
         expected.update(stored)
     assert set(raw_ids) == expected, "Chroma holds chunks of no document (orphans) or stale chunks"
     lexical = index.lexical.ids()
-    assert lexical == expected, f"lexical index: {len(lexical - expected)} orphan entries, {len(expected - lexical)} missing"
+    assert lexical == expected, (
+        f"lexical index: {len(lexical - expected)} orphan entries, {len(expected - lexical)} missing"
+    )
     assert index.lexical.count() == len(expected)
     return State(texts, frozenset(expected))
 

@@ -28,14 +28,18 @@ QUESTIONS = (
 )
 
 
-def client_loop(url: str, number: int, deadline: float, started: float, results: list[dict[str, Any]], lock: threading.Lock) -> None:
+def client_loop(
+    url: str, number: int, deadline: float, started: float, results: list[dict[str, Any]], lock: threading.Lock
+) -> None:
     from gradio_client import Client
 
     try:
         client = Client(url, verbose=False)
     except Exception as error:  # counted as a failed request: the client could not even connect
         with lock:
-            results.append({"client": number, "start": time.monotonic() - started, "seconds": 0.0, "error": f"connect: {error!r}"})
+            results.append(
+                {"client": number, "start": time.monotonic() - started, "seconds": 0.0, "error": f"connect: {error!r}"}
+            )
         return
     asked = 0
     try:
@@ -71,7 +75,12 @@ def run(url: str, clients: int, seconds: float) -> dict[str, Any]:
     for thread in threads:
         thread.join(timeout=seconds + 120)
     stuck = sum(thread.is_alive() for thread in threads)
-    return {"clients": clients, "seconds": round(time.monotonic() - started, 2), "requests": results, "stuck_clients": stuck}
+    return {
+        "clients": clients,
+        "seconds": round(time.monotonic() - started, 2),
+        "requests": results,
+        "stuck_clients": stuck,
+    }
 
 
 def main() -> None:

@@ -45,7 +45,9 @@ def filled(fake_index: Index, tmp_path: Path) -> Index:
     fake_index.ingest([*make_corpus(tmp_path / "notes", files=5, seed=3).values()])
     uploads = fake_index.settings.home / "uploads"
     uploads.mkdir(parents=True)
-    (uploads / "Memo été 2024.txt").write_text("Memo From The Board\n\nThe board met in Gao on 2 June 2024 to approve the grant.\n")
+    (uploads / "Memo été 2024.txt").write_text(
+        "Memo From The Board\n\nThe board met in Gao on 2 June 2024 to approve the grant.\n"
+    )
     fake_index.ingest([uploads / "Memo été 2024.txt"])
     return fake_index
 
@@ -77,7 +79,9 @@ def test_vectors_are_reused_not_computed_again(filled: Index, tmp_path: Path, mo
     target = other_home(tmp_path)
     embedded: list[int] = []
     original = HashingEmbedder.embed_batch
-    monkeypatch.setattr(HashingEmbedder, "embed_batch", lambda self, texts: embedded.append(len(texts)) or original(self, texts))
+    monkeypatch.setattr(
+        HashingEmbedder, "embed_batch", lambda self, texts: embedded.append(len(texts)) or original(self, texts)
+    )
     import_archive(target, tmp_path / "backup.zip")
     assert sum(embedded) == 1  # the one probe of the vectors' length; every chunk vector came from the archive
     query = filled.embedder.embed_query("board grant Gao")
@@ -101,10 +105,14 @@ def test_the_cli_exports_and_imports_with_confirmation(tmp_path: Path) -> None:
     imported = json_of(pressroom("import", "--json", "--yes", str(tmp_path / "a.zip"), home=elsewhere))
     assert imported["documents"] == 1 + len(corpus) and Path(str(imported["backup"])).is_file()
     listed = json_of(pressroom("sources", "--json", home=elsewhere))
-    assert sorted(item["source"] for item in listed) == sorted(["iom-mali-trafficking-2023", *(Path(n).stem for n in corpus)])
+    assert sorted(item["source"] for item in listed) == sorted(
+        ["iom-mali-trafficking-2023", *(Path(n).stem for n in corpus)]
+    )
 
 
-def test_the_confirmation_prompt_can_say_no(filled: Index, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_confirmation_prompt_can_say_no(
+    filled: Index, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from ui.cli import main
 
     export_archive(filled, tmp_path / "a.zip")
@@ -130,14 +138,21 @@ def entries_of(path: Path) -> dict[str, bytes]:
         return {name: archive.read(name) for name in archive.namelist()}
 
 
-def rebuild(path: Path, entries: dict[str, bytes], extra: list[tuple[zipfile.ZipInfo | str, bytes]] = (), fix_manifest: bool = True) -> Path:
+def rebuild(
+    path: Path,
+    entries: dict[str, bytes],
+    extra: list[tuple[zipfile.ZipInfo | str, bytes]] = (),
+    fix_manifest: bool = True,
+) -> Path:
     """A zip with ``entries`` (and ``extra`` ones), its manifest updated to match unless told not to."""
     import hashlib
 
     entries = dict(entries)
     if fix_manifest:
         manifest = json.loads(entries["manifest.json"])
-        for name, data in list(entries.items()) + [(e[0] if isinstance(e[0], str) else e[0].filename, e[1]) for e in extra]:
+        for name, data in list(entries.items()) + [
+            (e[0] if isinstance(e[0], str) else e[0].filename, e[1]) for e in extra
+        ]:
             if name != "manifest.json":
                 manifest["entries"][name] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
         entries["manifest.json"] = json.dumps(manifest).encode()
@@ -161,7 +176,9 @@ def hostile_archives(good: Path, folder: Path) -> dict[str, Path]:
     manifest = json.loads(entries["manifest.json"])
     made: dict[str, Path] = {}
 
-    def make(name: str, changed: dict[str, bytes], extra: list[tuple[zipfile.ZipInfo | str, bytes]] = (), fix: bool = True) -> None:
+    def make(
+        name: str, changed: dict[str, bytes], extra: list[tuple[zipfile.ZipInfo | str, bytes]] = (), fix: bool = True
+    ) -> None:
         made[name] = rebuild(folder / f"archive-{len(made)}.zip", {**entries, **changed}, extra, fix)
 
     for traversal in ("../../escaped.txt", "/tmp/escaped.txt", "uploads/../../escaped.txt", "uploads/sub/escaped.txt",
@@ -174,11 +191,30 @@ def hostile_archives(good: Path, folder: Path) -> dict[str, Path]:
     make("entry twice", {}, [("documents.jsonl", entries["documents.jsonl"])])
     make("checksum differs", {"documents.jsonl": entries["documents.jsonl"].replace(b"Mali", b"Mars")}, fix=False)
     make("invalid JSON line", {"documents.jsonl": entries["documents.jsonl"] + b"{not json\n"})
-    make("document with a path-like id", {"documents.jsonl": entries["documents.jsonl"].replace(b'"source":"note-000"', b'"source":"../../etc"', 1)})
-    make("document of whitespace", {"documents.jsonl": entries["documents.jsonl"] + json.dumps({"source": "blank", "text": "  \n "}).encode() + b"\n"})
-    make("count differs from manifest", {"documents.jsonl": b"\n".join(entries["documents.jsonl"].splitlines()[:-1]) + b"\n"})
-    make("vector of NaN", {"vectors.jsonl": entries["vectors.jsonl"] + b'{"key":"' + b"a" * 64 + b'","vector":"AADAfw=="}\n'})
-    make("vectors of two lengths", {"vectors.jsonl": entries["vectors.jsonl"] + b'{"key":"' + b"b" * 64 + b'","vector":"AACAPw=="}\n'})
+    make(
+        "document with a path-like id",
+        {"documents.jsonl": entries["documents.jsonl"].replace(b'"source":"note-000"', b'"source":"../../etc"', 1)},
+    )
+    make(
+        "document of whitespace",
+        {
+            "documents.jsonl": entries["documents.jsonl"]
+            + json.dumps({"source": "blank", "text": "  \n "}).encode()
+            + b"\n"
+        },
+    )
+    make(
+        "count differs from manifest",
+        {"documents.jsonl": b"\n".join(entries["documents.jsonl"].splitlines()[:-1]) + b"\n"},
+    )
+    make(
+        "vector of NaN",
+        {"vectors.jsonl": entries["vectors.jsonl"] + b'{"key":"' + b"a" * 64 + b'","vector":"AADAfw=="}\n'},
+    )
+    make(
+        "vectors of two lengths",
+        {"vectors.jsonl": entries["vectors.jsonl"] + b'{"key":"' + b"b" * 64 + b'","vector":"AACAPw=="}\n'},
+    )
     made["bomb: more bytes than declared"] = rebuild(
         folder / "bomb.zip", {**entries, "vectors.jsonl": b"0" * 20_000_000}, fix_manifest=False
     )
@@ -234,7 +270,10 @@ def test_the_same_refusals_through_the_cli_are_one_line(filled: Index, tmp_path:
     archives = hostile_archives(good, folder)
     for name in ("traversal ../../escaped.txt", "truncated", "bomb: more bytes than declared", "missing"):
         result = pressroom("import", "--yes", str(archives[name]), home=tmp_path / "cli-home")
-        assert result.returncode == 1 and result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, (name, result.stderr)
+        assert result.returncode == 1 and result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, (
+            name,
+            result.stderr,
+        )
         assert "Traceback" not in result.stderr
 
 
@@ -248,8 +287,16 @@ def small_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return home / "small.zip"
 
 
-@settings(max_examples=150, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@example(position=28, bit=0x01)  # the first header's extra-field length: the stream is inflated from the wrong place (zlib.error)
+@settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@example(
+    position=28, bit=0x01
+)  # the first header's extra-field length: the stream is inflated from the wrong place (zlib.error)
 @example(position=-195, bit=0x80)  # the version a central directory entry needs: NotImplementedError
 @example(position=-73, bit=0x01)  # the flags of the manifest's entry: "encrypted" (RuntimeError)
 @given(position=st.integers(min_value=-4000, max_value=4000), bit=st.sampled_from([0x01, 0x02, 0x10, 0x80]))
@@ -281,13 +328,17 @@ def test_a_damaged_compressed_stream_through_the_cli_is_one_line(small_archive: 
     (tmp_path / "flipped.zip").write_bytes(bytes(data))
     result = pressroom("import", "--yes", str(tmp_path / "flipped.zip"), home=tmp_path / "home")
     assert result.returncode == 1 and result.stderr.count("\n") == 1, result.stderr
-    assert result.stderr.startswith(f"error: {tmp_path / 'flipped.zip'}: ") and "damaged" in result.stderr, result.stderr
+    assert result.stderr.startswith(f"error: {tmp_path / 'flipped.zip'}: ") and "damaged" in result.stderr, (
+        result.stderr
+    )
 
 
 # ---- failures part-way: the previous index comes back ----------------------------------------------
 
 
-def test_a_failure_while_loading_restores_the_previous_index(filled: Index, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failure_while_loading_restores_the_previous_index(
+    filled: Index, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     export_archive(filled, tmp_path / "a.zip")
     target = other_home(tmp_path)
     target.ingest([*make_corpus(tmp_path / "mine", files=4, seed=9).values()])
@@ -363,7 +414,17 @@ def test_an_interrupted_import_is_rolled_back_by_the_next_reader(filled: Index, 
     json_of(pressroom("ingest", "--json", str(tmp_path / "old-notes"), home=home))
     old = check_invariants(open_index(home))
     spec = "knowledge.store:ChromaStore.put_documents:after:3"  # three documents of the archive loaded
-    killed = spawn("-m", "tests.reliability.killpoint", spec, "--", "import", "--yes", str(tmp_path / "a.zip"), home=home, python=True)
+    killed = spawn(
+        "-m",
+        "tests.reliability.killpoint",
+        spec,
+        "--",
+        "import",
+        "--yes",
+        str(tmp_path / "a.zip"),
+        home=home,
+        python=True,
+    )
     killed.communicate(timeout=120)
     assert killed.returncode == -9 and (home / JOURNAL).exists()
     listed = json_of(pressroom("sources", "--json", home=home))  # any command repairs first
@@ -405,7 +466,12 @@ def test_read_archive_reports_counts(filled: Index, tmp_path: Path) -> None:
 def test_a_bare_zip_listing_shows_plain_formats(filled: Index, tmp_path: Path) -> None:
     export_archive(filled, tmp_path / "a.zip")
     with zipfile.ZipFile(tmp_path / "a.zip") as archive:
-        assert sorted(archive.namelist()) == ["documents.jsonl", "manifest.json", "uploads/Memo été 2024.txt", "vectors.jsonl"]
+        assert sorted(archive.namelist()) == [
+            "documents.jsonl",
+            "manifest.json",
+            "uploads/Memo été 2024.txt",
+            "vectors.jsonl",
+        ]
         first = json.loads(io.TextIOWrapper(archive.open("documents.jsonl"), encoding="utf-8").readline())
     assert {"source", "title", "text", "path", "sha256", "pages", "added"} <= set(first)
 

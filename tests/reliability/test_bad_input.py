@@ -55,31 +55,69 @@ def build_hostile_folder(folder: Path, seed: int = 1) -> dict[Path, Expect]:
     write("huge.txt", ("Huge Log Dump\n\n" + sentence * (50 * 2**20 // len(sentence) + 1)).encode()[: 50 * 2**20],
           reported("million characters of text"))  # fmt: skip
     write("binary.txt", bytes(rng.randrange(256) for _ in range(65536)), reported("looks like a binary file"))
-    write("invalid utf-8.txt", GOOD_TEXT.encode() + b"Stray bytes \xff\xc3\x28 from an old editor.\n", indexed("twelve new wells"))
+    write(
+        "invalid utf-8.txt",
+        GOOD_TEXT.encode() + b"Stray bytes \xff\xc3\x28 from an old editor.\n",
+        indexed("twelve new wells"),
+    )
     write("utf16 bom.txt", "\ufeff".encode("utf-16-le") + "Niamey Bulletin\n\nThe school council met in Niamey on 2 March 2023.\n".encode("utf-16-le"),
           indexed("The school council met in Niamey"))  # fmt: skip
     write("latin1 été.txt", "Bulletin d'été\n\nLe comité s'est réuni à Kayes le 3 août 2022 pour l'été.\n".encode("latin-1"),
           indexed("réuni à Kayes le 3 août"))  # fmt: skip
     write("scripts only.html", "<html><head><style>body{color:red}</style><script>alert('x')</script></head>"
           "<body><script>document.write('hidden')</script><noscript>no</noscript></body></html>", reported("no readable text"))  # fmt: skip
-    write("corrupt.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog >> garbage \x00\x01\x02 endobj\n%%EOF", reported("damaged or not a PDF"))
-    write("encrypted.pdf", encrypt_pdf(make_pdf(["The secret plan was approved in Gao."]), "s3cret"), reported("encrypted"))
+    write(
+        "corrupt.pdf",
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog >> garbage \x00\x01\x02 endobj\n%%EOF",
+        reported("damaged or not a PDF"),
+    )
+    write(
+        "encrypted.pdf",
+        encrypt_pdf(make_pdf(["The secret plan was approved in Gao."]), "s3cret"),
+        reported("encrypted"),
+    )
     write("no text layer.pdf", make_pdf([""]), reported("no text layer"))
-    write("good.pdf", make_pdf(["The market road in Sikasso was opened on 9 July 2020."], title="Road Notice"), indexed("market road in Sikasso"))
+    write(
+        "good.pdf",
+        make_pdf(["The market road in Sikasso was opened on 9 July 2020."], title="Road Notice"),
+        indexed("market road in Sikasso"),
+    )
     body = " ".join(f"The clinic in Gao served {n} patients on day {n} of the campaign." for n in range(4000))
-    write("one long line.txt", "Clinic Campaign Figures " + body, indexed("served 3999 patients"))  # 300 KB, no line break
+    write(
+        "one long line.txt", "Clinic Campaign Figures " + body, indexed("served 3999 patients")
+    )  # 300 KB, no line break
     write("no spaces.txt", "Blob Export\n\n" + "".join(rng.choice("ABCDEFGH0123456789+/") for _ in range(150_000)) + ". End of export.\n",
           indexed("End of export"))  # fmt: skip
-    write("nul bytes late.txt", GOOD_TEXT + "x" * 9000 + "\n\x00\x00The drill team reached water at 40 metres.\x00\n", indexed("reached water at 40 metres"))
+    write(
+        "nul bytes late.txt",
+        GOOD_TEXT + "x" * 9000 + "\n\x00\x00The drill team reached water at 40 metres.\x00\n",
+        indexed("reached water at 40 metres"),
+    )
     write("nul bytes early.txt", b"\x00\x00" + GOOD_TEXT.encode(), reported("looks like a binary file"))
     write("Rapport annuel été 2024 — final.txt", "Rapport Annuel De La Coopérative\n\nLa coopérative de Ségou a vendu 300 tonnes de riz.\n",
           indexed("vendu 300 tonnes de riz"))  # fmt: skip
-    write("日本語 レポート.md", "# Field Notes From Tombouctou\n\nThe library in Tombouctou restored 80 manuscripts in 2019.\n", indexed("restored 80 manuscripts"))
-    write("  spaced   name .txt", "Spaced Name Notice\n\nThe border post at Gao reopened on 1 May 2018.\n", indexed("border post at Gao reopened"))
-    write("SHOUTING.TXT", "Upper Case Extension Notice\n\nThe ferry at Mopti resumed service on 5 April 2017.\n", indexed("ferry at Mopti resumed"))
+    write(
+        "日本語 レポート.md",
+        "# Field Notes From Tombouctou\n\nThe library in Tombouctou restored 80 manuscripts in 2019.\n",
+        indexed("restored 80 manuscripts"),
+    )
+    write(
+        "  spaced   name .txt",
+        "Spaced Name Notice\n\nThe border post at Gao reopened on 1 May 2018.\n",
+        indexed("border post at Gao reopened"),
+    )
+    write(
+        "SHOUTING.TXT",
+        "Upper Case Extension Notice\n\nThe ferry at Mopti resumed service on 5 April 2017.\n",
+        indexed("ferry at Mopti resumed"),
+    )
     write("newline\nin name.txt", b"", reported("the file is empty"))
     deep = "/".join(f"level{n}" for n in range(40))
-    write(f"{deep}/deep note.txt", "Deep Folder Notice\n\nThe survey of Kayes counted 14 villages.\n", indexed("counted 14 villages"))
+    write(
+        f"{deep}/deep note.txt",
+        "Deep Folder Notice\n\nThe survey of Kayes counted 14 villages.\n",
+        indexed("counted 14 villages"),
+    )
     write(".hidden.txt", GOOD_TEXT, indexed(""))  # hidden files and folders are skipped silently: see below
     del made[folder / ".hidden.txt"]
     write(".git/config", GOOD_TEXT.replace("Quarterly", "Hidden"), indexed(""))
@@ -87,16 +125,30 @@ def build_hostile_folder(folder: Path, seed: int = 1) -> dict[Path, Expect]:
     write("damaged.docx", b"PK\x03\x04 not a Word document", reported("the Word document is damaged"))
     write("old word.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), reported("old Word (.doc) file"))
     write("slides.pptx", b"PK\x03\x04\x14\x00" + bytes(rng.randrange(256) for _ in range(300)), reported("ZIP archive"))
-    write("LICENSE", "Licence Of The Harvest Data\n\nThe data may be shared by every cooperative in Mopti.\n", indexed("shared by every cooperative"))
-    write("notes.log", "2024-05-04 10:00 the pump in Gao was repaired\n\x1b[31mERROR\x1b[0m the meter in Gao stopped\n", indexed("pump in Gao was repaired"))
+    write(
+        "LICENSE",
+        "Licence Of The Harvest Data\n\nThe data may be shared by every cooperative in Mopti.\n",
+        indexed("shared by every cooperative"),
+    )
+    write(
+        "notes.log",
+        "2024-05-04 10:00 the pump in Gao was repaired\n\x1b[31mERROR\x1b[0m the meter in Gao stopped\n",
+        indexed("pump in Gao was repaired"),
+    )
     write("photo", bytes(rng.randrange(256) for _ in range(4096)), reported("looks like a binary file"))
 
     loop = folder / "loop"
-    write("loop/inside the loop.txt", "Loop Notice\n\nThe well in Segou was dug on 2 February 2016.\n", indexed("well in Segou was dug"))
+    write(
+        "loop/inside the loop.txt",
+        "Loop Notice\n\nThe well in Segou was dug on 2 February 2016.\n",
+        indexed("well in Segou was dug"),
+    )
     (loop / "again").symlink_to("..", target_is_directory=True)  # walking it would never end
     (folder / "dangling.txt").symlink_to(folder / "nowhere.txt")
     made[folder / "dangling.txt"] = reported("which does not exist; fix or remove the link")
-    (folder / "self loop.txt").symlink_to("self loop.txt")  # Path.resolve raised RuntimeError on it, and stopped the ingest
+    (folder / "self loop.txt").symlink_to(
+        "self loop.txt"
+    )  # Path.resolve raised RuntimeError on it, and stopped the ingest
     made[folder / "self loop.txt"] = reported("loops back on itself")
     odd = folder / os.fsdecode(b"latin-1 name \xe9t\xe9.txt")  # a name that is not UTF-8 (an old Latin-1 disk)
     odd.write_text("Odd Name Notice\n\nThe odd file was written on 3 May 2020.\n")
@@ -149,16 +201,25 @@ def test_ingesting_the_hostile_folder_reports_each_bad_file_and_indexes_every_go
     assert len(stored) == len(good) + 1  # and the release; the loop's file once, hidden files not at all
     skipped = {entry["path"]: entry["reason"] for entry in report["skipped"]}
     assert len(skipped) == len(bad) and skipped[str((folder / "photo").resolve())] == "binary", skipped
-    assert skipped[str((folder / "slides.pptx").resolve())] == "unsupported format" and skipped[str((folder / "huge.txt").resolve())] == "too large"
+    assert (
+        skipped[str((folder / "slides.pptx").resolve())] == "unsupported format"
+        and skipped[str((folder / "huge.txt").resolve())] == "too large"
+    )
 
     # Without --json, each bad file is one line on stderr (the newline in a name is written \n).
-    again = subprocess.run([str(PRESSROOM), "ingest", str(folder)], env=env, capture_output=True, text=True, timeout=300)
+    again = subprocess.run(
+        [str(PRESSROOM), "ingest", str(folder)], env=env, capture_output=True, text=True, timeout=300
+    )
     lines = again.stderr.splitlines()
-    assert again.returncode == 0 and len(lines) == len(bad) and all(line.startswith("skipped: ") for line in lines), again.stderr
+    assert again.returncode == 0 and len(lines) == len(bad) and all(line.startswith("skipped: ") for line in lines), (
+        again.stderr
+    )
     assert f"{len(bad)} skipped" in again.stdout.splitlines()[0]
 
 
-def test_a_file_that_disappears_or_cannot_be_read_during_ingest_is_reported(fake_index: Index, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_that_disappears_or_cannot_be_read_during_ingest_is_reported(
+    fake_index: Index, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = tmp_path / "notes"
     folder.mkdir()
     for name in ("stays.txt", "vanishes.txt", "locked.txt"):
@@ -195,7 +256,9 @@ def test_a_file_that_disappears_or_cannot_be_read_during_ingest_is_reported(fake
     assert [s.source for s in fake_index.sources()] == ["iom-mali-trafficking-2023", "stays"]
 
 
-def test_the_size_limits_are_checked_before_reading_and_after_extracting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_size_limits_are_checked_before_reading_and_after_extracting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from importlib import import_module
 
     from knowledge.errors import IngestError

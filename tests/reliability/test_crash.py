@@ -92,7 +92,9 @@ def scene(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scene]:
     yield scene
 
 
-def after_the_kill(scene: Scene, home: Path, expected: State, command: tuple[str, ...], note: dict[str, object]) -> None:
+def after_the_kill(
+    scene: Scene, home: Path, expected: State, command: tuple[str, ...], note: dict[str, object]
+) -> None:
     """The checks every killed run must pass."""
     opened = open_index(home)
     usable(opened)  # opens, lists, searches; every passage's document resolves
@@ -141,35 +143,84 @@ def test_sigkill_at_a_random_moment_of_a_re_ingest_of_changed_files(scene: Scene
 
 KILL_POINTS = [
     # (fault, version the home starts from, corpus version ingested, kill point)
-    ("first use: the bundled release's chunks written, its record not", "empty", "v1", "knowledge.store:ChromaStore.add_chunks:after:1"),
+    (
+        "first use: the bundled release's chunks written, its record not",
+        "empty",
+        "v1",
+        "knowledge.store:ChromaStore.add_chunks:after:1",
+    ),
     # Ingest writes the documents of a batch together: one add_chunks, one put_documents per batch.
-    ("new documents' chunks written, their record not (chunks of no document)", "empty", "v1", "knowledge.store:ChromaStore.add_chunks:after:2"),
-    ("documents' records written, their lexical entries not", "empty", "v1", "knowledge.store:ChromaStore.put_documents:after:2"),
-    ("inside the lexical index's transaction, before COMMIT", "empty", "v1", "knowledge.lexical:LexicalIndex._bump:before:3"),
-    ("edited file: new chunks in, stale chunks out, old record kept", "v1", "v2", "knowledge.store:ChromaStore.delete_chunks:after:2"),
-    ("edited file: new record, lexical index still the old one (same counts)", "v1", "v2", "knowledge.store:ChromaStore.put_documents:after:1"),
-    ("vanished file: its chunks deleted, its record not", "v1", "v2", "knowledge.store:ChromaStore.delete_document:before:1"),
+    (
+        "new documents' chunks written, their record not (chunks of no document)",
+        "empty",
+        "v1",
+        "knowledge.store:ChromaStore.add_chunks:after:2",
+    ),
+    (
+        "documents' records written, their lexical entries not",
+        "empty",
+        "v1",
+        "knowledge.store:ChromaStore.put_documents:after:2",
+    ),
+    (
+        "inside the lexical index's transaction, before COMMIT",
+        "empty",
+        "v1",
+        "knowledge.lexical:LexicalIndex._bump:before:3",
+    ),
+    (
+        "edited file: new chunks in, stale chunks out, old record kept",
+        "v1",
+        "v2",
+        "knowledge.store:ChromaStore.delete_chunks:after:2",
+    ),
+    (
+        "edited file: new record, lexical index still the old one (same counts)",
+        "v1",
+        "v2",
+        "knowledge.store:ChromaStore.put_documents:after:1",
+    ),
+    (
+        "vanished file: its chunks deleted, its record not",
+        "v1",
+        "v2",
+        "knowledge.store:ChromaStore.delete_document:before:1",
+    ),
 ]
 
 
-@pytest.mark.parametrize("fault, start, version, spec", KILL_POINTS, ids=[spec.split(":", 1)[1] for *_, spec in KILL_POINTS])
+@pytest.mark.parametrize(
+    "fault, start, version, spec", KILL_POINTS, ids=[spec.split(":", 1)[1] for *_, spec in KILL_POINTS]
+)
 def test_sigkill_between_the_steps_of_an_ingest(scene: Scene, fault: str, start: str, version: str, spec: str) -> None:
     scene.use(scene.v1)
     name = spec.replace(":", "_")
     home = scene.fresh_home(name) if start == "empty" else scene.home_with_v1(name)
     scene.use(scene.v2 if version == "v2" else scene.v1)
-    killed = spawn("-m", "tests.reliability.killpoint", spec, "--", "ingest", "--json", str(scene.corpus), home=home, python=True)
+    killed = spawn(
+        "-m", "tests.reliability.killpoint", spec, "--", "ingest", "--json", str(scene.corpus), home=home, python=True
+    )
     killed.communicate(timeout=180)
     assert killed.returncode == -9, f"the kill point {spec} was never reached"
     expected = scene.state_v2 if version == "v2" else scene.state_v1
-    after_the_kill(scene, home, expected, ("ingest", "--json", str(scene.corpus)), {"run": fault, "kill_point": spec, "killed": True})
+    after_the_kill(
+        scene,
+        home,
+        expected,
+        ("ingest", "--json", str(scene.corpus)),
+        {"run": fault, "kill_point": spec, "killed": True},
+    )
 
 
 @pytest.mark.parametrize(
     "fault, command, spec",
     [
         ("reset: Chroma emptied, lexical index not", ("reset", "--yes"), "knowledge.store:ChromaStore.reset:after:1"),
-        ("remove: chunks deleted, record not", ("remove", "note-004"), "knowledge.store:ChromaStore.delete_chunks:after:1"),
+        (
+            "remove: chunks deleted, record not",
+            ("remove", "note-004"),
+            "knowledge.store:ChromaStore.delete_chunks:after:1",
+        ),
     ],
     ids=["reset", "remove"],
 )
@@ -189,7 +240,10 @@ def test_sigkill_inside_reset_and_remove(scene: Scene, fault: str, command: tupl
     else:
         assert set(state.texts) == set(scene.state_v1.texts) - {"note-004"}
     with RESULTS.open("a") as log:
-        log.write(json.dumps({"run": fault, "kill_point": spec, "killed": True, "result": "consistent, re-run completed"}) + "\n")
+        log.write(
+            json.dumps({"run": fault, "kill_point": spec, "killed": True, "result": "consistent, re-run completed"})
+            + "\n"
+        )
 
 
 def usable_or_empty(home: Path) -> None:

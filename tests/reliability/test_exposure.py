@@ -143,7 +143,9 @@ def test_every_page_and_api_route_requires_the_login(server: Server) -> None:
             checked.append((method, path, response.status_code))
             assert not server.leaks(body), f"{method} {path} answered {response.status_code} with {server.leaks(body)}"
             if is_public(path) is None:  # 404: a route switched off (run history); it says nothing either
-                assert response.status_code in (401, 403, 404), f"{method} {path} answered {response.status_code} without the login"
+                assert response.status_code in (401, 403, 404), (
+                    f"{method} {path} answered {response.status_code} without the login"
+                )
                 refused += 1
     statuses = {(method, path): status for method, path, status in checked}
     for key in [("GET", "/config"), ("GET", "/gradio_api/info"), ("POST", "/gradio_api/call/{api_name}"), ("POST", "/gradio_api/run/{api_name}"),
@@ -173,8 +175,8 @@ def call(http: httpx.Client, api_name: str, data: list[Any]) -> tuple[str, Any]:
     assert started.status_code == 200, started.text
     event_id = started.json()["event_id"]
     events = http.get(f"/gradio_api/call/{api_name}/{event_id}").text
-    kind = re.findall(r"^event: (\w+)", events, re.M)[-1]
-    payload = re.findall(r"^data: (.*)$", events, re.M)[-1]
+    kind = re.findall(r"^event: (\w+)", events, re.MULTILINE)[-1]
+    payload = re.findall(r"^data: (.*)$", events, re.MULTILINE)[-1]
     return kind, json.loads(payload) if payload.strip() not in ("", "null") else None
 
 
@@ -196,8 +198,15 @@ def snapshot(folder: Path) -> set[Path]:
 
 @pytest.mark.parametrize(
     "name",
-    ["../../../../escaped-upload.txt", "..\\..\\escaped-upload.txt", "/tmp/escaped-upload.txt", "uploads/../../escaped-upload.txt",
-     "..", ".hidden-escaped-upload.txt", "con..escaped-upload.txt"],  # fmt: skip
+    [
+        "../../../../escaped-upload.txt",
+        "..\\..\\escaped-upload.txt",
+        "/tmp/escaped-upload.txt",
+        "uploads/../../escaped-upload.txt",
+        "..",
+        ".hidden-escaped-upload.txt",
+        "con..escaped-upload.txt",
+    ],  # fmt: skip
 )
 def test_upload_names_cannot_escape_the_uploads_folder(server: Server, name: str, tmp_path: Path) -> None:
     watched = [server.home.parent, Path("/tmp")]
@@ -229,7 +238,11 @@ def test_the_api_cannot_ingest_files_that_were_not_uploaded(server: Server, tmp_
     private.write_text("Private Notes\n\nThe private password of the treasurer is kept in Kayes.\n")
     before = {s.source for s in server.index.sources()}
     with login(server) as http:
-        for path in (str(private), "/etc/hostname", str(server.home / "uploads" / "vault-memo.txt") + "/../../../etc/passwd"):
+        for path in (
+            str(private),
+            "/etc/hostname",
+            str(server.home / "uploads" / "vault-memo.txt") + "/../../../etc/passwd",
+        ):
             file_data = {"path": path, "orig_name": Path(path).name, "meta": {"_type": "gradio.FileData"}}
             kind, outputs = call(http, "add_documents", [[file_data]])
             assert kind == "error" or "Added" not in json.dumps(outputs), (path, outputs)
@@ -256,19 +269,29 @@ def test_pressroom_chat_listens_on_loopback_only_by_default(tmp_path: Path) -> N
     port = free_port()
     env = {**os.environ, "PRESSROOM_HOME": str(tmp_path / "home"), "PRESSROOM_MODEL": "hashing"}
     env.pop("PRESSROOM_AUTH", None)
-    process = subprocess.Popen([str(PRESSROOM), "chat", "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [str(PRESSROOM), "chat", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 90
         while not listening(port) and time.monotonic() < deadline and process.poll() is None:
             time.sleep(0.25)
         assert listening(port) == {"0100007F"}, listening(port)  # 127.0.0.1 only: no 0.0.0.0, no [::]
-        assert httpx.get(f"http://127.0.0.1:{port}/config", timeout=10).status_code == 200  # no login configured: open, locally
+        assert (
+            httpx.get(f"http://127.0.0.1:{port}/config", timeout=10).status_code == 200
+        )  # no login configured: open, locally
     finally:
         output = stop(process)
     assert "share" not in output.lower() and "gradio.live" not in output
 
 
-def test_binding_another_address_without_a_login_warns(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], fake_index: Index) -> None:
+def test_binding_another_address_without_a_login_warns(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], fake_index: Index
+) -> None:
     """Nothing is bound here: ``launch`` is replaced, the options it would get are checked."""
     import ui.app as app_module
 
@@ -317,12 +340,16 @@ def test_misconfigured_secrets_are_not_echoed(tmp_path: Path, variable: str, val
     env = {**os.environ, "PRESSROOM_HOME": str(home), "PRESSROOM_MODEL": "hashing", variable: value}
     command = ["chat", "--port", str(free_port())] if variable == "PRESSROOM_AUTH" else ["sources"]
     result = subprocess.run([str(PRESSROOM), *command], env=env, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 1 and result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, result.stderr
+    assert result.returncode == 1 and result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, (
+        result.stderr
+    )
     assert secret not in result.stdout + result.stderr
     assert secret not in all_text_under(home) if home.exists() else True
 
 
-def test_passwords_and_keys_stay_out_of_server_output_logs_and_errors(server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_passwords_and_keys_stay_out_of_server_output_logs_and_errors(
+    server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Wrong logins, failing requests and an unexpected error: none of it writes a secret anywhere."""
     wrong = "Wrong-Pw-" + "7" * 8
     with login(server, wrong) as http:
@@ -349,10 +376,12 @@ class EchoingServer:
             def log_message(self, *args: Any) -> None:
                 pass
 
-            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_POST(self) -> None:
                 self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 echoed = {key: value for key, value in self.headers.items()}
-                body = json.dumps({"error": {"message": f"bad request, you sent {echoed}", "type": "invalid_request_error"}}).encode()
+                body = json.dumps(
+                    {"error": {"message": f"bad request, you sent {echoed}", "type": "invalid_request_error"}}
+                ).encode()
                 respond(self, 400, body)
 
         self.http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -364,7 +393,9 @@ class EchoingServer:
         self.http.server_close()
 
 
-def test_an_llm_key_and_url_password_stay_out_of_answers_and_logs(fake_index: Index, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_llm_key_and_url_password_stay_out_of_answers_and_logs(
+    fake_index: Index, monkeypatch: pytest.MonkeyPatch
+) -> None:
     pytest.importorskip("langchain_openai", reason="the llm extra is not installed")
     from assistant import ask
 

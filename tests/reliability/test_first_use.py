@@ -39,7 +39,10 @@ def test_two_first_asks_at_once_both_answer_with_the_real_model(tmp_path: Path, 
     """The real first-use path: real processes, the bundled model, a fresh home each round."""
     for round_ in range(2):
         home = tmp_path / f"home-{round_}"
-        runs = [finished(process) for process in [spawn("ask", "--json", QUESTION, home=home, env=REAL_MODEL) for _ in range(2)]]
+        runs = [
+            finished(process)
+            for process in [spawn("ask", "--json", QUESTION, home=home, env=REAL_MODEL) for _ in range(2)]
+        ]
         answers = [json_of(run) for run in runs]  # exit 0, or the stderr of the one that failed
         assert answers[0]["text"] == answers[1]["text"] and answers[0]["citations"], answers[0]
         assert all("error" not in run.stderr for run in runs), [run.stderr for run in runs]
@@ -55,7 +58,17 @@ def test_an_ingest_and_an_ask_started_together_on_a_fresh_home(tmp_path: Path) -
     make_corpus(tmp_path / "notes", files=4, seed=5)
     home = tmp_path / "home"
     pause = "knowledge.store:ChromaStore.add_chunks:pause:3"
-    ingest = spawn("-m", "tests.reliability.killpoint", pause, "--", "ingest", "--json", str(tmp_path / "notes"), home=home, python=True)
+    ingest = spawn(
+        "-m",
+        "tests.reliability.killpoint",
+        pause,
+        "--",
+        "ingest",
+        "--json",
+        str(tmp_path / "notes"),
+        home=home,
+        python=True,
+    )
     ask = spawn("ask", "--json", "When did the committee meet about the budget?", home=home)
     assert json_of(finished(ingest))["added"] == 4
     answered = finished(ask)
@@ -95,7 +108,9 @@ def lock_is_held(home: Path) -> bool:
         return False
 
 
-def test_nothing_reads_the_store_before_it_is_made_under_the_lock(fake_index: Index, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_nothing_reads_the_store_before_it_is_made_under_the_lock(
+    fake_index: Index, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The answerer's first read is the lexical index (its word frequencies), before any search: on a
     fresh home even that waits for the first use, which makes the store under the write lock."""
     import knowledge.index as module
@@ -148,7 +163,9 @@ def folders(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
 
 
 def command(folders: list[Path], exports: Path) -> st.SearchStrategy[list[str]]:
-    ingest = st.lists(st.sampled_from(folders), min_size=1, max_size=2, unique=True).map(lambda chosen: ["ingest", "--json", *map(str, chosen)])
+    ingest = st.lists(st.sampled_from(folders), min_size=1, max_size=2, unique=True).map(
+        lambda chosen: ["ingest", "--json", *map(str, chosen)]
+    )
     ask = st.sampled_from(QUESTIONS).map(lambda question: ["ask", "--json", question])
     export = st.integers(0, 10**9).map(lambda n: ["export", "--json", str(exports / f"copy-{n}.zip")])
     return st.one_of(ingest, ingest, ask, st.just(["sources", "--json"]), export)
@@ -160,7 +177,10 @@ def command(folders: list[Path], exports: Path) -> st.SearchStrategy[list[str]]:
     deadline=None,
     derandomize=True,
     database=None,
-    phases=[Phase.explicit, Phase.generate],  # no shrinking: each try starts processes (minutes); the failing commands are shown as found
+    phases=[
+        Phase.explicit,
+        Phase.generate,
+    ],  # no shrinking: each try starts processes (minutes); the failing commands are shown as found
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(data=st.data())
@@ -174,9 +194,19 @@ def test_two_to_four_processes_on_a_fresh_home_make_the_index_a_serial_run_makes
     root = tmp_path_factory.mktemp("concurrent")
     commands = data.draw(st.lists(command(folders, root), min_size=2, max_size=4), label="commands")
     # Some processes are held a moment as they first write to the store, as a slower model or disk would.
-    pauses = data.draw(st.lists(st.sampled_from([0.0, 0.0, 1.5]), min_size=len(commands), max_size=len(commands)), label="pauses")
+    pauses = data.draw(
+        st.lists(st.sampled_from([0.0, 0.0, 1.5]), min_size=len(commands), max_size=len(commands)), label="pauses"
+    )
     processes = [
-        spawn("-m", "tests.reliability.killpoint", f"knowledge.store:ChromaStore.add_chunks:pause:{pause}", "--", *argv, home=root / "home", python=True)
+        spawn(
+            "-m",
+            "tests.reliability.killpoint",
+            f"knowledge.store:ChromaStore.add_chunks:pause:{pause}",
+            "--",
+            *argv,
+            home=root / "home",
+            python=True,
+        )
         for argv, pause in zip(commands, pauses)
     ]
     runs = [finished(process) for process in processes]

@@ -28,7 +28,7 @@ ADVERSARIAL = [
     "?",
     "When was the plan launched?",
     "'; DROP TABLE chunks; --",
-    "\" OR 1=1 --",
+    '" OR 1=1 --',
     '"plan" AND launch* NEAR(chair, 5)',
     "(.*)+$ [a-z]{1,99999} \\d\\",
     "{0} {question} %s %(k)d {{}}",
@@ -59,13 +59,18 @@ QUESTIONS = st.one_of(
 )
 JUNK = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | TEXT,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["role", "content", "x"]), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["role", "content", "x"]), inner, max_size=3)
+    ),
     max_leaves=8,
 )
 HISTORIES = st.one_of(
     st.none(),
     st.lists(st.tuples(QUESTIONS, TEXT), max_size=3),
-    st.lists(st.fixed_dictionaries({"role": st.sampled_from(["user", "assistant", "system", ""]), "content": QUESTIONS}), max_size=4),
+    st.lists(
+        st.fixed_dictionaries({"role": st.sampled_from(["user", "assistant", "system", ""]), "content": QUESTIONS}),
+        max_size=4,
+    ),
     st.lists(JUNK, max_size=3),
 )
 KS = st.one_of(st.integers(-3, 60), st.sampled_from([True, None, 2.5, "5", float("nan")]))
@@ -107,7 +112,9 @@ FUZZ = settings(
 @FUZZ
 @example(question="\ud800 lone surrogate \udfff", history=None, k=5, answerer="extractive")
 @given(question=QUESTIONS, history=HISTORIES, k=KS, answerer=ANSWERERS)
-def test_ask_answers_or_refuses_in_words(fuzz_index: Index, question: str, history: Sequence[object] | None, k: Any, answerer: Any) -> None:
+def test_ask_answers_or_refuses_in_words(
+    fuzz_index: Index, question: str, history: Sequence[object] | None, k: Any, answerer: Any
+) -> None:
     check_outcome(fuzz_index, question, history, k, answerer)
 
 
@@ -141,7 +148,12 @@ def test_a_question_that_is_not_utf8_on_the_command_line(tmp_path: Path) -> None
     from tests.reliability.conftest import PRESSROOM
 
     env = {**os.environ, "PRESSROOM_HOME": str(tmp_path / "home"), "PRESSROOM_MODEL": "hashing"}
-    result = subprocess.run([os.fsencode(PRESSROOM), b"ask", b"--json", b"when was the plan \xff launched"], env=env, capture_output=True, timeout=120)
+    result = subprocess.run(
+        [os.fsencode(PRESSROOM), b"ask", b"--json", b"when was the plan \xff launched"],
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.decode("utf-8"))["question"] == "when was the plan \ufffd launched"
 

@@ -37,8 +37,21 @@ FUZZ = settings(
 # ---- generated values -----------------------------------------------------------------------
 
 ANY_CHAR = st.characters(exclude_characters="\x00")  # a command-line argument cannot hold a NUL byte
-TEXT = st.text(ANY_CHAR, max_size=40) | st.text(ANY_CHAR, min_size=2000, max_size=2100) | st.sampled_from(
-    ["", " ", "When was the plan launched?", "\ud800 lone surrogate", "é" * 3000, "-x", "--json", "../../etc/passwd"]
+TEXT = (
+    st.text(ANY_CHAR, max_size=40)
+    | st.text(ANY_CHAR, min_size=2000, max_size=2100)
+    | st.sampled_from(
+        [
+            "",
+            " ",
+            "When was the plan launched?",
+            "\ud800 lone surrogate",
+            "é" * 3000,
+            "-x",
+            "--json",
+            "../../etc/passwd",
+        ]
+    )
 )
 NAMES = st.text(st.characters(exclude_characters="\x00/"), min_size=1, max_size=30) | st.sampled_from(
     [".", "..", "x" * 300, "name\nwith newline.txt", "\udcff-not-utf8.txt", "report.PDF", "a.zip", " .md"]
@@ -47,10 +60,14 @@ SUFFIXES = st.sampled_from([".txt", ".md", ".html", ".pdf", ".zip", ".docx", ""]
 CONTENT = st.one_of(
     st.binary(max_size=300),
     st.text(max_size=300).map(lambda text: text.encode("utf-8", "surrogatepass")),
-    st.sampled_from([b"", b"Press note\n\nThe committee met in Dakar on 3 May 2024.\n", "Été à Gao.\n".encode("latin-1")]),
+    st.sampled_from(
+        [b"", b"Press note\n\nThe committee met in Dakar on 3 May 2024.\n", "Été à Gao.\n".encode("latin-1")]
+    ),
 )
 K = st.one_of(st.integers(-3, 60).map(str), st.sampled_from(["5.0", "2.5", " 7 ", "1e3", "0x10", "", "nan", "٣"]), TEXT)
-ANSWERERS = st.sampled_from(["extractive", "extractive", "", "nope", "../llm", "Extractive"])  # "llm" would load a model
+ANSWERERS = st.sampled_from(
+    ["extractive", "extractive", "", "nope", "../llm", "Extractive"]
+)  # "llm" would load a model
 
 
 @st.composite
@@ -122,7 +139,9 @@ def workspace(tmp_path: Path, use_fake_model: None, monkeypatch: pytest.MonkeyPa
 
 @settings(FUZZ, max_examples=120)
 @given(data=st.data())
-def test_every_command_answers_or_refuses_in_one_line(workspace: Path, data: st.DataObject, capsys: pytest.CaptureFixture[str]) -> None:
+def test_every_command_answers_or_refuses_in_one_line(
+    workspace: Path, data: st.DataObject, capsys: pytest.CaptureFixture[str]
+) -> None:
     from ui.cli import main
 
     argv = data.draw(commands(workspace), label="argv")
@@ -140,9 +159,14 @@ def test_every_command_answers_or_refuses_in_one_line(workspace: Path, data: st.
     if code == 1:
         lines = err.strip().splitlines()
         last = lines[-1] if lines else ""
-        assert last.startswith("error: ") or all(line.startswith(("skipped: ", "note: ")) for line in lines), (argv, err)
+        assert last.startswith("error: ") or all(line.startswith(("skipped: ", "note: ")) for line in lines), (
+            argv,
+            err,
+        )
         assert not last.startswith("error: ") or last.endswith((".", ")")), (argv, err)
-    assert not any(p.name.startswith(".") and p.name.endswith(".partial") for p in workspace.iterdir())  # no half-written archive
+    assert not any(
+        p.name.startswith(".") and p.name.endswith(".partial") for p in workspace.iterdir()
+    )  # no half-written archive
 
 
 # ---- the chat's named endpoints -----------------------------------------------------------------
@@ -152,12 +176,23 @@ def test_every_command_answers_or_refuses_in_one_line(workspace: Path, data: st.
 # payload fails there, before Pressroom is called, with no message ("error": null). Not ours to fix.
 
 JSON = st.recursive(
-    st.none() | st.booleans() | st.integers(-(10**20), 10**20) | st.floats(allow_nan=False, allow_infinity=False) | TEXT,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["path", "meta", "role", "content"]), inner, max_size=3),
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**20), 10**20)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | TEXT,
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.sampled_from(["path", "meta", "role", "content"]), inner, max_size=3)
+    ),
     max_leaves=6,
 )
 # Often a sound value, so that whole answers are checked too, not only refusals.
-QUESTIONS = st.sampled_from(["When was the plan launched?", "Who chaired it?", "Quand le plan a-t-il été lancé ?"]) | TEXT | JSON
+QUESTIONS = (
+    st.sampled_from(["When was the plan launched?", "Who chaired it?", "Quand le plan a-t-il été lancé ?"])
+    | TEXT
+    | JSON
+)
 KS = st.integers(1, 20) | st.integers(-3, 60) | st.sampled_from([5.0, 2.5, "7", "abc", None, True, [5], 1e300]) | JSON
 ANY_ANSWERER = st.just("extractive") | ANSWERERS | JSON
 
@@ -191,7 +226,9 @@ def call(http: httpx.Client, api_name: str, data: list[Any]) -> tuple[str, Any]:
 @GRADIO_NOISE
 @settings(FUZZ, max_examples=80)
 @given(endpoint=st.sampled_from(["ask", "chat"]), question=QUESTIONS, k=KS, answerer=ANY_ANSWERER)
-def test_the_ask_and_chat_endpoints_answer_or_refuse_in_words(http: httpx.Client, endpoint: str, question: Any, k: Any, answerer: Any) -> None:
+def test_the_ask_and_chat_endpoints_answer_or_refuse_in_words(
+    http: httpx.Client, endpoint: str, question: Any, k: Any, answerer: Any
+) -> None:
     kind, outcome = call(http, endpoint, [question, k, answerer])
     event(f"/{endpoint} -> {kind}")
     said = json.dumps(outcome, ensure_ascii=False)
@@ -211,13 +248,22 @@ def test_the_upload_endpoint_adds_or_refuses_in_words(http: httpx.Client, files:
     """Uploaded files of any name, type and bytes are added or refused in one message. A payload that
     is not files at all is refused by Gradio's own check of the file payload, before Pressroom sees
     it (without a message)."""
-    files = [(name.encode("utf-8", "surrogatepass").decode("utf-8", "replace"), suffix, content) for name, suffix, content in files]
-    uploaded = http.post("/gradio_api/upload", files=[("files", (name + suffix, content, "text/plain")) for name, suffix, content in files])
+    files = [
+        (name.encode("utf-8", "surrogatepass").decode("utf-8", "replace"), suffix, content)
+        for name, suffix, content in files
+    ]
+    uploaded = http.post(
+        "/gradio_api/upload",
+        files=[("files", (name + suffix, content, "text/plain")) for name, suffix, content in files],
+    )
     if uploaded.status_code == 400:  # Gradio refuses some names outright ("Invalid file name: ..")
         assert not any(bug in uploaded.text for bug in BUG), uploaded.text
     else:
         assert uploaded.status_code == 200, uploaded.text
-        data = [{"path": path, "orig_name": name + suffix, "meta": {"_type": "gradio.FileData"}} for path, (name, suffix, _) in zip(uploaded.json(), files)]
+        data = [
+            {"path": path, "orig_name": name + suffix, "meta": {"_type": "gradio.FileData"}}
+            for path, (name, suffix, _) in zip(uploaded.json(), files)
+        ]
         kind, outcome = call(http, "add_documents", [data])
         event(f"upload -> {kind}")
         said = json.dumps(outcome, ensure_ascii=False)

@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +69,13 @@ def chat_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
     env = {**os.environ, "PRESSROOM_HOME": str(tmp_path_factory.mktemp("load-home")), "PYTHONUNBUFFERED": "1"}
     for variable in ("PRESSROOM_MODEL", "PRESSROOM_AUTH", "PRESSROOM_CHROMA_URL"):
         env.pop(variable, None)
-    process = subprocess.Popen([str(PRESSROOM), "chat", "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [str(PRESSROOM), "chat", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + 180
@@ -111,7 +117,9 @@ def latencies(result: dict[str, Any]) -> dict[str, float]:
     }
 
 
-def figure(name: str, value: float, unit: str, floor: float | None = None, floor_label: str = "", note: str = "") -> dict[str, Any]:
+def figure(
+    name: str, value: float, unit: str, floor: float | None = None, floor_label: str = "", note: str = ""
+) -> dict[str, Any]:
     """The same fields as ``bench.figures.Figure.as_dict`` (without importing bench)."""
     ratio = round(value / floor, 3) if floor else None
     return {"name": name, "value": value, "unit": unit, "floor": floor, "floor_label": floor_label, "target": "", "note": note,
@@ -146,7 +154,7 @@ def test_sixteen_clients_for_sixty_seconds(chat_server: tuple[str, subprocess.Po
     served = len(load["requests"])
     summary = {
         "suite": "load",
-        "measured": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "measured": datetime.now(UTC).replace(microsecond=0).isoformat(),
         "server": "pressroom chat (all-minilm-l6-v2, queue concurrency 1), 127.0.0.1",
         "clients": CLIENTS,
         "seconds": load["seconds"],
@@ -157,17 +165,37 @@ def test_sixteen_clients_for_sixty_seconds(chat_server: tuple[str, subprocess.Po
         "floor_one_client": {**single, "requests": len(floor["requests"])},
         "memory": memory,
         "figures": [
-            figure("load /ask p95, 16 clients", many["p95_ms"], "ms", single["p95_ms"], "one client alone, p95",
-                   note="one request at a time is served: the ratio is about the queue's length"),  # fmt: skip
+            figure(
+                "load /ask p95, 16 clients",
+                many["p95_ms"],
+                "ms",
+                single["p95_ms"],
+                "one client alone, p95",
+                note="one request at a time is served: the ratio is about the queue's length",
+            ),  # fmt: skip
             figure("load /ask p50, 16 clients", many["p50_ms"], "ms", single["p50_ms"], "one client alone, p50"),
-            figure("load throughput", round(served / load["seconds"], 2), "requests/s", round(len(floor["requests"]) / floor["seconds"], 2),
-                   "one client alone"),  # fmt: skip
-            figure("load server memory growth", memory["growth_mb"], "MB", note=f"first vs last 10 s of {SECONDS:.0f} s; peak {memory['peak_mb']} MB"),
+            figure(
+                "load throughput",
+                round(served / load["seconds"], 2),
+                "requests/s",
+                round(len(floor["requests"]) / floor["seconds"], 2),
+                "one client alone",
+            ),  # fmt: skip
+            figure(
+                "load server memory growth",
+                memory["growth_mb"],
+                "MB",
+                note=f"first vs last 10 s of {SECONDS:.0f} s; peak {memory['peak_mb']} MB",
+            ),
         ],
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(summary, indent=2) + "\n")
-    print(json.dumps({key: summary[key] for key in ("requests", "failed", "latency", "floor_one_client", "memory")}, indent=2))
+    print(
+        json.dumps(
+            {key: summary[key] for key in ("requests", "failed", "latency", "floor_one_client", "memory")}, indent=2
+        )
+    )
 
     assert not failed, failed[:5]
     assert load["stuck_clients"] == 0 and floor["stuck_clients"] == 0

@@ -55,7 +55,17 @@ def test_two_ingests_at_once_take_turns_and_both_complete(tmp_path: Path) -> Non
     home, log = tmp_path / "home", tmp_path / "writes.log"
     trace = f"knowledge.recovery:pending:trace:{log}"
     runs = [
-        spawn("-m", "tests.reliability.killpoint", trace, "--", "ingest", "--json", str(tmp_path / name), home=home, python=True)
+        spawn(
+            "-m",
+            "tests.reliability.killpoint",
+            trace,
+            "--",
+            "ingest",
+            "--json",
+            str(tmp_path / name),
+            home=home,
+            python=True,
+        )
         for name in ("a", "b")
     ]
     outputs = [run.communicate(timeout=300) for run in runs]
@@ -90,9 +100,8 @@ def test_a_writer_that_cannot_wait_says_clearly_that_another_is_running(fake_ind
     fake_index.ensure_default()
     holder = hold_the_lock(fake_index.settings.home, 30.0)
     try:
-        with pytest.raises(BusyError) as busy:
-            with fake_index._writing(wait=0.5):
-                pass
+        with pytest.raises(BusyError) as busy, fake_index._writing(wait=0.5):
+            pass
     finally:
         holder.kill()
         holder.wait()
@@ -120,7 +129,9 @@ def test_the_cli_gives_one_line_when_the_wait_runs_out(tmp_path: Path) -> None:
     assert err.startswith("error: Another Pressroom process is writing to ") and err.count("\n") == 1, err
 
 
-def test_threads_of_one_process_take_turns_too(fake_index: Index, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_threads_of_one_process_take_turns_too(
+    fake_index: Index, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The chat adds uploads from the server's threads: the lock serialises them as it does processes."""
     from knowledge import recovery
 

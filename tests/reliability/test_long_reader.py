@@ -29,7 +29,9 @@ def test_a_running_reader_finds_by_meaning_what_another_process_added(fake_index
     assert {chunk.source for chunk, _ in dense} == {"iom-mali-trafficking-2023", "note-000", "note-001", "note-002"}
 
 
-def test_a_running_reader_searches_again_after_a_reset_and_an_ingest_elsewhere(fake_index: Index, tmp_path: Path) -> None:
+def test_a_running_reader_searches_again_after_a_reset_and_an_ingest_elsewhere(
+    fake_index: Index, tmp_path: Path
+) -> None:
     home = fake_index.settings.home
     fake_index.search(QUESTION)
     json_of(pressroom("sources", "--json", home=home))
@@ -43,12 +45,16 @@ def test_a_running_reader_searches_again_after_a_reset_and_an_ingest_elsewhere(f
     assert len(fake_index.store.query(fake_index.embed_query(QUESTION), n=100)) == open_index(home).store.chunk_count()
 
 
-def test_each_change_elsewhere_replaces_the_readers_chroma_system_and_stops_the_old_one(fake_index: Index, tmp_path: Path) -> None:
+def test_each_change_elsewhere_replaces_the_readers_chroma_system_and_stops_the_old_one(
+    fake_index: Index, tmp_path: Path
+) -> None:
     """A reader that stays up must not keep every system it replaced (and their vector indexes) in memory."""
     fake_index.search(QUESTION)
     systems = [fake_index.store._system]
     for round_ in range(3):
-        (tmp_path / f"note-{round_}.txt").write_text(f"Note {round_}\n\nThe committee met about the budget on {round_ + 1} May 2024.\n")
+        (tmp_path / f"note-{round_}.txt").write_text(
+            f"Note {round_}\n\nThe committee met about the budget on {round_ + 1} May 2024.\n"
+        )
         json_of(pressroom("ingest", "--json", str(tmp_path / f"note-{round_}.txt"), home=fake_index.settings.home))
         fake_index.search(QUESTION)
         systems.append(fake_index.store._system)

@@ -115,7 +115,10 @@ def test_question_answer_source_card_and_document(page: Any, release_app: Served
     WebDriverWait(page, 10).until(lambda d: _inside_scroll_box(d, focus))  # scrolled into view
     screenshot(page, "chat-document.png")
 
-    like = reply.find_element(By.XPATH, "./ancestor::div[contains(@class,'message-row')]/following-sibling::div[1]//button[@aria-label='Like']")
+    like = reply.find_element(
+        By.XPATH,
+        "./ancestor::div[contains(@class,'message-row')]/following-sibling::div[1]//button[@aria-label='Like']",
+    )
     like.click()
     votes = release_app.home / "feedback.jsonl"
     WebDriverWait(page, 20).until(lambda _: votes.exists() and votes.read_text().strip())

@@ -34,7 +34,9 @@ def test_reply_streams_then_brings_its_sources(conversation: Conversation) -> No
     assert all(step.sources is None for step in steps[1:-1])
 
 
-def test_follow_up_gets_the_earlier_turns_as_history(conversation: Conversation, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_follow_up_gets_the_earlier_turns_as_history(
+    conversation: Conversation, monkeypatch: pytest.MonkeyPatch
+) -> None:
     seen: list[Any] = []
     real_items = chat.answer_items
 
@@ -65,7 +67,10 @@ def test_a_model_s_words_are_shown_as_they_come_then_the_checked_answer(
     steps = list(conversation.respond("When was the plan launched?", []))
 
     live = [step.messages[-1]["content"] for step in steps[1:-1]]
-    assert live == ["The plan was &lt;b&gt;launched&lt;\\/b&gt; ", "The plan was &lt;b&gt;launched&lt;\\/b&gt; in 2023 \\[1\\]\\."]
+    assert live == [
+        "The plan was &lt;b&gt;launched&lt;\\/b&gt; ",
+        "The plan was &lt;b&gt;launched&lt;\\/b&gt; in 2023 \\[1\\]\\.",
+    ]
     assert steps[-1].turns[0].answer == final  # the checked answer replaces the raw words
 
 
@@ -79,7 +84,9 @@ def test_domain_errors_are_shown_as_they_are(conversation: Conversation) -> None
     assert 'class="notice notice-error"' in (last.sources or "")
 
 
-def test_a_bug_becomes_one_sentence_and_a_log_entry(conversation: Conversation, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_bug_becomes_one_sentence_and_a_log_entry(
+    conversation: Conversation, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise ZeroDivisionError("division by zero")
 
@@ -87,7 +94,10 @@ def test_a_bug_becomes_one_sentence_and_a_log_entry(conversation: Conversation, 
     last = list(conversation.respond("When was the plan launched?", []))[-1]
 
     log = conversation.index.settings.home / "logs" / "pressroom.log"
-    assert last.turns[0].error == f"Something went wrong while answering (ZeroDivisionError); the details are in {log}. Please report it."
+    assert (
+        last.turns[0].error
+        == f"Something went wrong while answering (ZeroDivisionError); the details are in {log}. Please report it."
+    )
     assert "Traceback" in log.read_text() and "ZeroDivisionError" in log.read_text()
     assert "Traceback" not in last.messages[-1]["content"]
 

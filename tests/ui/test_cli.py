@@ -33,14 +33,18 @@ def test_help_does_not_import_heavy_libraries() -> None:
         "import sys\nfrom ui.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
         "print(sorted(m for m in ('torch', 'chromadb', 'gradio', 'sentence_transformers', 'langchain_core') if m in sys.modules))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=Path(__file__).parents[2])
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=Path(__file__).parents[2]
+    )
     assert result.stdout.strip().splitlines()[-1] == "[]"
 
 
 def test_console_script_answers_in_json(tmp_path: Path) -> None:
     script = Path(sys.executable).parent / "pressroom"
     env = {**os.environ, "PRESSROOM_HOME": str(tmp_path / "home"), "PRESSROOM_MODEL": "hashing"}
-    result = subprocess.run([str(script), "ask", "--json", "Who chaired the launch ceremony?"], capture_output=True, text=True, env=env)
+    result = subprocess.run(
+        [str(script), "ask", "--json", "Who chaired the launch ceremony?"], capture_output=True, text=True, env=env
+    )
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
     assert set(answer) >= {"question", "text", "citations", "passages", "abstained"}
@@ -157,10 +161,14 @@ def test_a_folder_of_files_without_extensions_is_read_whole(capsys: pytest.Captu
     assert code == 0 and err == "" and (report["added"], report["skipped"]) == (len(names), [])
     _, out, _ = run(capsys, "sources", "--json")
     titles = {item["source"]: item["title"] for item in json.loads(out)}
-    assert titles["gpl-3"] == "GNU GENERAL PUBLIC LICENSE, Version 3, 29 June 2007" and titles["apache-2.0"].startswith("Apache License")
+    assert titles["gpl-3"] == "GNU GENERAL PUBLIC LICENSE, Version 3, 29 June 2007" and titles["apache-2.0"].startswith(
+        "Apache License"
+    )
 
 
-def test_a_binary_file_in_a_folder_is_named_and_the_text_files_are_read(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_a_binary_file_in_a_folder_is_named_and_the_text_files_are_read(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "note.txt").write_text(NOTE)
     (tmp_path / "docs" / "README").write_text("Read Me\n\nThe archive holds the committee's notes.\n")
@@ -169,10 +177,17 @@ def test_a_binary_file_in_a_folder_is_named_and_the_text_files_are_read(capsys: 
     code, out, err = run(capsys, "ingest", str(tmp_path / "docs"))
 
     assert code == 0
-    assert out.splitlines()[0] == "2 file(s) read (2 added or updated, 0 unchanged, 0 already indexed under another name), 1 skipped, 0 removed; 2 chunk(s) embedded."
-    assert err.splitlines() == [f"skipped: {tmp_path / 'docs' / 'logo'}: looks like a binary file, not text; convert it to text, .docx or .pdf first."]
+    assert (
+        out.splitlines()[0]
+        == "2 file(s) read (2 added or updated, 0 unchanged, 0 already indexed under another name), 1 skipped, 0 removed; 2 chunk(s) embedded."
+    )
+    assert err.splitlines() == [
+        f"skipped: {tmp_path / 'docs' / 'logo'}: looks like a binary file, not text; convert it to text, .docx or .pdf first."
+    ]
     code, out, _ = run(capsys, "ingest", "--json", str(tmp_path / "docs"))
-    assert json.loads(out)["skipped"] == [{"path": str(tmp_path / "docs" / "logo"), "reason": "binary", "message": err.splitlines()[0][9:]}]
+    assert json.loads(out)["skipped"] == [
+        {"path": str(tmp_path / "docs" / "logo"), "reason": "binary", "message": err.splitlines()[0][9:]}
+    ]
 
 
 def test_a_folder_with_nothing_readable_exits_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -182,7 +197,13 @@ def test_a_folder_with_nothing_readable_exits_1(capsys: pytest.CaptureFixture[st
 
     assert run(capsys, "ingest", str(tmp_path / "bad"))[0] == 1
     code, out, err = run(capsys, "ingest", str(tmp_path / "empty"))
-    assert code == 1 and "0 file(s) read" in out and err.strip().endswith("the folder holds no files to read (hidden files are not read); add documents to it or name other paths.")
+    assert (
+        code == 1
+        and "0 file(s) read" in out
+        and err.strip().endswith(
+            "the folder holds no files to read (hidden files are not read); add documents to it or name other paths."
+        )
+    )
 
 
 def test_a_link_loop_does_not_stop_a_folder(tmp_path: Path) -> None:
@@ -190,11 +211,18 @@ def test_a_link_loop_does_not_stop_a_folder(tmp_path: Path) -> None:
     (tmp_path / "d").mkdir()
     (tmp_path / "d" / "good1.txt").write_text("The quokka festival is in March.\n")
     (tmp_path / "d" / "loop.txt").symlink_to("loop.txt")
-    env = {**os.environ, "PRESSROOM_HOME": str(tmp_path / "home"), "PRESSROOM_MODEL": "hashing", "PYTHONPATH": str(Path(__file__).parents[2])}
+    env = {
+        **os.environ,
+        "PRESSROOM_HOME": str(tmp_path / "home"),
+        "PRESSROOM_MODEL": "hashing",
+        "PYTHONPATH": str(Path(__file__).parents[2]),
+    }
     command = [sys.executable, "-m", "ui.cli"]
 
     folder = subprocess.run([*command, "ingest", str(tmp_path / "d")], capture_output=True, text=True, env=env)
-    named = subprocess.run([*command, "ingest", str(tmp_path / "d" / "loop.txt")], capture_output=True, text=True, env=env)
+    named = subprocess.run(
+        [*command, "ingest", str(tmp_path / "d" / "loop.txt")], capture_output=True, text=True, env=env
+    )
     listed = subprocess.run([*command, "sources", "--json"], capture_output=True, text=True, env=env)
 
     loop = f"{tmp_path / 'd' / 'loop.txt'}: is a symbolic link that loops back on itself; fix or remove the link."

@@ -54,7 +54,9 @@ def test_ask_endpoint_takes_k_and_answerer_and_reports_errors_in_words(client: A
         client.predict("When?", 5, "oracle", api_name="/ask")
 
 
-def test_every_argument_of_ask_and_chat_is_checked_with_the_command_lines_message(client: Any, capsys: pytest.CaptureFixture[str]) -> None:
+def test_every_argument_of_ask_and_chat_is_checked_with_the_command_lines_message(
+    client: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The probe's ``predict("What is copyleft?", "abc", api_name="/ask")`` gave "Something went wrong
     ... (ValueError)": now each bad value gets the one sentence ``pressroom ask`` prints for it."""
     from gradio_client.exceptions import AppError
@@ -131,7 +133,12 @@ def test_upload_accepts_a_file_without_an_extension(client: Any, write_file: Cal
     """Issue 18: the file picker refused LICENSE (a red toast, and the drop zone stuck on "Error")."""
     from ui.app import UPLOAD_TYPES
 
-    status = upload(client, write_file("LICENSE", "Licence Of The Harvest Data\n\nThe harvest data may be shared by every cooperative in Mopti.\n"))
+    status = upload(
+        client,
+        write_file(
+            "LICENSE", "Licence Of The Harvest Data\n\nThe harvest data may be shared by every cooperative in Mopti.\n"
+        ),
+    )
 
     assert UPLOAD_TYPES is None  # the picker offers every file; the readers decide by content
     assert "Added" in status and "Licence Of The Harvest Data" in status

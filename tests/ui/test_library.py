@@ -19,7 +19,9 @@ def library(fake_index: Index) -> Library:
     return Library(fake_index)
 
 
-def test_upload_is_copied_home_and_indexed_with_progress(library: Library, write_file: Callable[[str, str], Path]) -> None:
+def test_upload_is_copied_home_and_indexed_with_progress(
+    library: Library, write_file: Callable[[str, str], Path]
+) -> None:
     upload = write_file("kayes-water.txt", WATER_REPORT)
     stages: list[tuple[str, int, int]] = []
 
@@ -47,7 +49,9 @@ def test_same_name_replaces_and_unchanged_is_said(library: Library, write_file: 
 
 def test_pdf_upload_is_read_like_the_cli_does(library: Library, tmp_path: Path) -> None:
     pdf = tmp_path / "brief.pdf"
-    pdf.write_bytes(make_pdf(["Country Brief On Water Access", "Wells were dug in twelve villages."], title="Water Brief"))
+    pdf.write_bytes(
+        make_pdf(["Country Brief On Water Access", "Wells were dug in twelve villages."], title="Water Brief")
+    )
 
     outcome = library.add([pdf])
 
@@ -55,7 +59,9 @@ def test_pdf_upload_is_read_like_the_cli_does(library: Library, tmp_path: Path) 
     assert library.index.get_document("brief").page_starts[1] > 0
 
 
-def test_unsupported_and_unreadable_files_are_explained(library: Library, write_file: Callable[[str, str], Path], tmp_path: Path) -> None:
+def test_unsupported_and_unreadable_files_are_explained(
+    library: Library, write_file: Callable[[str, str], Path], tmp_path: Path
+) -> None:
     photo = tmp_path / "photo"
     photo.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
     refused = library.add([photo])
@@ -71,7 +77,9 @@ def test_unsupported_and_unreadable_files_are_explained(library: Library, write_
     assert not library.add([]).ok and not library.add(None).ok
 
 
-def test_remove_drops_the_document_and_its_uploaded_copy(library: Library, write_file: Callable[[str, str], Path]) -> None:
+def test_remove_drops_the_document_and_its_uploaded_copy(
+    library: Library, write_file: Callable[[str, str], Path]
+) -> None:
     library.add([write_file("kayes-water.txt", WATER_REPORT)])
     copy = library.uploads / "kayes-water.txt"
 
@@ -84,7 +92,9 @@ def test_remove_drops_the_document_and_its_uploaded_copy(library: Library, write
     assert library.remove(None).message == "Choose a document to remove."
 
 
-def test_removing_a_file_pressroom_does_not_own_leaves_it_alone(library: Library, write_file: Callable[[str, str], Path]) -> None:
+def test_removing_a_file_pressroom_does_not_own_leaves_it_alone(
+    library: Library, write_file: Callable[[str, str], Path]
+) -> None:
     outside = write_file("outside.txt", WATER_REPORT)
     library.index.ingest([outside])
 
@@ -94,7 +104,12 @@ def test_removing_a_file_pressroom_does_not_own_leaves_it_alone(library: Library
 
 @pytest.mark.parametrize(
     "name, safe",
-    [("../../etc/passwd.txt", "passwd.txt"), ("C:\\Users\\a\\Report.PDF", "Report.PDF"), ("...", "document.txt"), ("a<b>.md", "a_b_.md")],
+    [
+        ("../../etc/passwd.txt", "passwd.txt"),
+        ("C:\\Users\\a\\Report.PDF", "Report.PDF"),
+        ("...", "document.txt"),
+        ("a<b>.md", "a_b_.md"),
+    ],
 )
 def test_safe_file_name(name: str, safe: str) -> None:
     assert safe_file_name(name) == safe
@@ -110,22 +125,34 @@ def test_progress_reporter_speaks_gradio_progress() -> None:
 
 def test_a_file_without_an_extension_is_added(library: Library, write_file: Callable[[str, str], Path]) -> None:
     """Issue 18: uploading LICENSE gave a red toast and a drop zone stuck on "Error"."""
-    outcome = library.add([write_file("LICENSE", "Licence Of The Harvest Data\n\nThe data may be shared by every cooperative.\n")])
+    outcome = library.add(
+        [write_file("LICENSE", "Licence Of The Harvest Data\n\nThe data may be shared by every cooperative.\n")]
+    )
 
     assert outcome.ok and outcome.message.startswith("Added “Licence Of The Harvest Data”:")
     assert library.index.get_document("license").path == str(library.uploads / "LICENSE")
 
 
-def test_an_upload_of_a_text_already_indexed_is_not_stored_twice(library: Library, write_file: Callable[[str, str], Path]) -> None:
+def test_an_upload_of_a_text_already_indexed_is_not_stored_twice(
+    library: Library, write_file: Callable[[str, str], Path]
+) -> None:
     library.index.ingest([write_file("kayes-water.txt", WATER_REPORT)])
 
     outcome = library.add([write_file("copy of the report.txt", WATER_REPORT)])
 
-    assert outcome.ok and outcome.message == "copy of the report.txt: same text as kayes-water; it stays one document, under that name."
-    assert [s.source for s in library.sources()].count("kayes-water") == 1 and not (library.uploads / "copy of the report.txt").exists()
+    assert (
+        outcome.ok
+        and outcome.message
+        == "copy of the report.txt: same text as kayes-water; it stays one document, under that name."
+    )
+    assert [s.source for s in library.sources()].count("kayes-water") == 1 and not (
+        library.uploads / "copy of the report.txt"
+    ).exists()
 
 
-def test_a_refused_upload_keeps_the_earlier_file_of_that_name(library: Library, write_file: Callable[[str, str], Path], tmp_path: Path) -> None:
+def test_a_refused_upload_keeps_the_earlier_file_of_that_name(
+    library: Library, write_file: Callable[[str, str], Path], tmp_path: Path
+) -> None:
     library.add([write_file("memo.txt", "Memo One\n\nThe budget was approved on Monday.\n")])
     broken = tmp_path / "broken" / "memo.txt"
     broken.parent.mkdir()
@@ -150,7 +177,10 @@ def test_a_web_page_is_added_by_address(library: Library) -> None:
 
     assert added.ok and added.message.startswith("Added “Mali Launches a National Action Plan")
     assert again.ok and again.message == "1 file was already indexed, unchanged."
-    assert not missing.ok and missing.message == f"Not added: {base}/gone: the page was not found (HTTP 404); check the address."
+    assert (
+        not missing.ok
+        and missing.message == f"Not added: {base}/gone: the page was not found (HTTP 404); check the address."
+    )
     assert f"{base}/news/plan" in library.table()  # the address is shown beside the document's id
     assert library.add_address("").message == "Type the address of a web page (https://...) to add it."
     assert library.add_address("www.example.org").message.endswith("type one that starts with https:// or http://.")

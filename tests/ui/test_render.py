@@ -15,7 +15,22 @@ from knowledge.types import Document, Passage, SourceInfo
 from ui import render
 
 HOSTILE = '<script>alert(1)</script> <img src=x onerror="alert(2)"> [link](javascript:alert(3)) ![px](http://x/p.png) **b** $$x$$'
-ALLOWED_TAGS = {"div", "article", "header", "span", "p", "mark", "button", "table", "thead", "tbody", "tr", "th", "td", "sup"}
+ALLOWED_TAGS = {
+    "div",
+    "article",
+    "header",
+    "span",
+    "p",
+    "mark",
+    "button",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "sup",
+}
 
 
 class TagCollector(HTMLParser):
@@ -73,7 +88,13 @@ def test_hostile_document_text_and_title_become_plain_text_in_cards() -> None:
 
 def test_closest_passages_are_shown_when_the_assistant_abstains() -> None:
     passage = Passage("p1", "memo", "Memo", "Nothing about the weather here.", 0, 31, 0.1)
-    answer = Answer("Weather?", "The sources do not say: none of the indexed passages answers this question.", (), (passage,), abstained=True)
+    answer = Answer(
+        "Weather?",
+        "The sources do not say: none of the indexed passages answers this question.",
+        (),
+        (passage,),
+        abstained=True,
+    )
 
     html = render.sources_panel(answer, lambda _: None)
     message = render.answer_markdown(answer)
@@ -111,9 +132,14 @@ def test_unsupported_sentences_are_underlined_and_notices_shown() -> None:
     message = render.answer_markdown(answer)
 
     assert '<sup class="cite-marker" title="Source 1">1</sup>' in message
-    assert '<span class="unsupported" title="The sources do not support this sentence">It cost &lt;b&gt;\\$5m&lt;\\/b&gt;\\.</span>' in message
+    assert (
+        '<span class="unsupported" title="The sources do not support this sentence">It cost &lt;b&gt;\\$5m&lt;\\/b&gt;\\.</span>'
+        in message
+    )
     assert "Underlined sentences are not supported by the sources." in message
-    assert message.endswith('<span class="answer-notice">The model could not be reached\\; this is the extractive answer\\.</span>')
+    assert message.endswith(
+        '<span class="answer-notice">The model could not be reached\\; this is the extractive answer\\.</span>'
+    )
 
 
 @given(st.text(alphabet=st.sampled_from(list("<>&[]()!*_`#$\\:/\"' abc=\n")), max_size=60))
@@ -122,7 +148,9 @@ def test_escaped_markdown_holds_no_live_syntax(text: str) -> None:
 
     assert "<" not in escaped and ">" not in escaped
     # every markdown punctuation mark is preceded by a backslash (an escaped backslash counts)
-    unescaped = re.sub(r"\\.", "", escaped.replace("&lt;", "").replace("&gt;", "").replace("&amp;", ""), flags=re.DOTALL)
+    unescaped = re.sub(
+        r"\\.", "", escaped.replace("&lt;", "").replace("&gt;", "").replace("&amp;", ""), flags=re.DOTALL
+    )
     assert not set(unescaped) & set("[]()!*_`#$\\")
 
 
@@ -166,7 +194,9 @@ def test_library_table_escapes_titles_and_shows_when_added() -> None:
     assert "No documents yet" in render.library_table([])
 
 
-@pytest.mark.parametrize("value, shown", [("", "—"), ("yesterday", "yesterday"), ("2024-03-04T10:00:00", "4 Mar 2024, 10:00")])
+@pytest.mark.parametrize(
+    "value, shown", [("", "—"), ("yesterday", "yesterday"), ("2024-03-04T10:00:00", "4 Mar 2024, 10:00")]
+)
 def test_when_shows_odd_times_as_they_are(value: str, shown: str) -> None:
     assert render.when(value) == shown
 
@@ -191,6 +221,9 @@ def test_a_web_page_card_shows_its_address_as_a_link() -> None:
     html = render.sources_panel(answer, lambda _: page)
     viewer = render.document_view(page)
 
-    assert '<a href="https://www.iom.int/news/plan?a=1&amp;b=&lt;2&gt;" target="_blank" rel="noopener noreferrer nofollow">' in html
+    assert (
+        '<a href="https://www.iom.int/news/plan?a=1&amp;b=&lt;2&gt;" target="_blank" rel="noopener noreferrer nofollow">'
+        in html
+    )
     assert parsed(html).tags <= ALLOWED_TAGS | {"a"} and "https://www.iom.int/news/plan" in viewer
     assert "<a " not in render.sources_panel(answer, lambda _: document(text))  # a file: no link

@@ -89,7 +89,9 @@ def chat_with_login(pressroom_home: Path) -> Iterator[tuple[str, subprocess.Pope
 
 
 @pytest.mark.slow
-def test_pressroom_chat_binds_loopback_and_requires_the_login(chat_with_login: tuple[str, subprocess.Popen[str]]) -> None:
+def test_pressroom_chat_binds_loopback_and_requires_the_login(
+    chat_with_login: tuple[str, subprocess.Popen[str]],
+) -> None:
     from gradio_client import Client
 
     url, process = chat_with_login
