@@ -15,7 +15,7 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup llm run test browser bench eval clean
+.PHONY: setup llm run test lint fmt browser bench eval clean
 
 setup: $(STAMP)
 
@@ -48,8 +48,19 @@ browser:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	fi
 
-test: setup $(if $(LLM),llm) browser
+# Lint first: a long line or a blind except fails in seconds, not after the whole suite.
+test: setup $(if $(LLM),llm) browser lint
 	$(BIN)/python -m pytest
+
+# ruff, configured in pyproject.toml: the lint rules, then the formatter in check mode.
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Rewrites the code in the project's format and applies ruff's safe fixes.
+fmt: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 eval: setup
 	$(BIN)/pressroom eval

@@ -8,16 +8,43 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assistant.inputs import check_inputs
 from assistant.types import Answer, Citation, SentenceCheck
-from knowledge.errors import ConfigError, PressroomError, QuestionError
-from knowledge.index import Index, default_index
+from knowledge import ConfigError, Index, PressroomError, QuestionError, default_index
 
 if TYPE_CHECKING:
+    from assistant.analysis import analyse
     from assistant.answerer import Answerer
+    from assistant.chain import ANSWERERS, get_answerer, stream_answer
+    from assistant.extractive import ExtractiveAnswerer, Rules
+    from assistant.fitted import FEATURES, FittedModel, save_model, vector, weights_path
+
+# The parts the evaluation suite, the chat and the benchmarks build on, loaded on first use (the
+# answerers pull in LangChain): name -> module.
+_LAZY: dict[str, str] = {
+    "ANSWERERS": "assistant.chain",
+    "Answerer": "assistant.answerer",
+    "ExtractiveAnswerer": "assistant.extractive",
+    "FEATURES": "assistant.fitted",
+    "FittedModel": "assistant.fitted",
+    "Rules": "assistant.extractive",
+    "analyse": "assistant.analysis",
+    "get_answerer": "assistant.chain",
+    "save_model": "assistant.fitted",
+    "stream_answer": "assistant.chain",
+    "vector": "assistant.fitted",
+    "weights_path": "assistant.fitted",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'assistant' has no attribute {name!r}")
+    return getattr(importlib.import_module(_LAZY[name]), name)
 
 
 def ask(
@@ -40,7 +67,9 @@ def ask(
 
     inputs = check_inputs(question, k, answerer)
     chain = build_chain(index or default_index(), inputs.answerer, rerank)
-    return chain.invoke({"question": inputs.question, "k": inputs.k, "history": list(history or []), "rerank": bool(rerank)})
+    return chain.invoke(
+        {"question": inputs.question, "k": inputs.k, "history": list(history or []), "rerank": bool(rerank)}
+    )
 
 
 def ask_stream(
@@ -67,4 +96,26 @@ def ask_stream(
     return stream_answer(index or default_index(), inputs.answerer, state)
 
 
-__all__ = ["Answer", "Citation", "ConfigError", "PressroomError", "QuestionError", "SentenceCheck", "ask", "ask_stream"]
+__all__ = [
+    "ANSWERERS",
+    "FEATURES",
+    "Answer",
+    "Answerer",
+    "Citation",
+    "ConfigError",
+    "ExtractiveAnswerer",
+    "FittedModel",
+    "PressroomError",
+    "QuestionError",
+    "Rules",
+    "SentenceCheck",
+    "analyse",
+    "ask",
+    "ask_stream",
+    "check_inputs",
+    "get_answerer",
+    "save_model",
+    "stream_answer",
+    "vector",
+    "weights_path",
+]

@@ -10,8 +10,10 @@ Nothing heavy is imported here: Chroma and sentence-transformers load on first u
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from knowledge.config import Settings
 from knowledge.errors import (
@@ -19,6 +21,7 @@ from knowledge.errors import (
     ConfigError,
     IndexEmptyError,
     IngestError,
+    ModelError,
     NotFoundError,
     PressroomError,
     QuestionError,
@@ -26,6 +29,55 @@ from knowledge.errors import (
 )
 from knowledge.index import Index, Progress, default_index
 from knowledge.types import Chunk, Document, IngestReport, Passage, SourceInfo
+
+if TYPE_CHECKING:
+    from knowledge.archive import export_archive, import_archive, read_archive
+    from knowledge.chunking import CHUNKER_VERSION, chunk_document, embedding_text, sentences_of
+    from knowledge.config import default_home
+    from knowledge.crossencoder import OnnxCrossEncoder, Reranker, bundled_folder
+    from knowledge.embedding import Embedder, get_embedder
+    from knowledge.index import brief, bundled_path, check_k, check_question, on_model_thread
+    from knowledge.language import detect_language, language_at, language_name
+    from knowledge.redact import text as redact_text
+    from knowledge.redact import url as redact_url
+    from knowledge.rerank import POOL, passage_score, scored_text
+    from knowledge.sentence_vectors import pack_sentences
+    from knowledge.sources import discover, is_address, sha256_bytes
+    from knowledge.text import STOPWORDS, Unit, flowed, fold, sentence_spans, stem, terms, units
+
+# The parts the other packages build on, loaded on first use so that importing ``knowledge`` stays
+# light: name -> (module, name there).
+_LAZY: dict[str, tuple[str, str]] = {
+    **{name: ("knowledge.archive", name) for name in ("export_archive", "import_archive", "read_archive")},
+    **{
+        name: ("knowledge.chunking", name)
+        for name in ("CHUNKER_VERSION", "chunk_document", "embedding_text", "sentences_of")
+    },
+    "default_home": ("knowledge.config", "default_home"),
+    **{name: ("knowledge.crossencoder", name) for name in ("OnnxCrossEncoder", "Reranker", "bundled_folder")},
+    **{name: ("knowledge.embedding", name) for name in ("Embedder", "get_embedder")},
+    **{
+        name: ("knowledge.index", name)
+        for name in ("brief", "bundled_path", "check_k", "check_question", "on_model_thread")
+    },
+    **{name: ("knowledge.language", name) for name in ("detect_language", "language_at", "language_name")},
+    "redact_text": ("knowledge.redact", "text"),
+    "redact_url": ("knowledge.redact", "url"),
+    **{name: ("knowledge.rerank", name) for name in ("POOL", "passage_score", "scored_text")},
+    "pack_sentences": ("knowledge.sentence_vectors", "pack_sentences"),
+    **{name: ("knowledge.sources", name) for name in ("discover", "is_address", "sha256_bytes")},
+    **{
+        name: ("knowledge.text", name)
+        for name in ("STOPWORDS", "Unit", "flowed", "fold", "sentence_spans", "stem", "terms", "units")
+    },
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'knowledge' has no attribute {name!r}")
+    module, attribute = _LAZY[name]
+    return getattr(importlib.import_module(module), attribute)
 
 
 def ingest(paths: Iterable[str | Path] | str | Path, progress: Progress | None = None) -> IngestReport:
@@ -74,26 +126,66 @@ def reset() -> None:
 
 
 __all__ = [
+    "CHUNKER_VERSION",
+    "POOL",
+    "STOPWORDS",
     "BusyError",
     "Chunk",
     "ConfigError",
     "Document",
+    "Embedder",
     "Index",
     "IndexEmptyError",
     "IngestError",
     "IngestReport",
+    "ModelError",
     "NotFoundError",
+    "OnnxCrossEncoder",
     "Passage",
     "PressroomError",
+    "Progress",
     "QuestionError",
+    "Reranker",
     "Settings",
     "SourceInfo",
     "StoreError",
+    "Unit",
+    "brief",
+    "bundled_folder",
+    "bundled_path",
+    "check_k",
+    "check_question",
+    "chunk_document",
+    "default_home",
     "default_index",
+    "detect_language",
+    "discover",
+    "embedding_text",
+    "export_archive",
+    "flowed",
+    "fold",
     "get_document",
+    "get_embedder",
+    "import_archive",
     "ingest",
+    "is_address",
+    "language_at",
+    "language_name",
+    "on_model_thread",
+    "pack_sentences",
+    "passage_score",
+    "read_archive",
+    "redact_text",
+    "redact_url",
     "remove",
     "reset",
     "retrieve",
+    "scored_text",
+    "sentence_spans",
+    "sentences_of",
+    "sha256_bytes",
     "sources",
+    "stem",
+    "terms",
+    "units",
 ]

@@ -32,7 +32,9 @@ def test_ingest_is_idempotent_and_a_changed_file_replaces_its_chunks(fake_index:
     changed = fake_index.ingest([path])
     assert changed.added == 1 and changed.embedded == 1
     assert "Bamako" in fake_index.get_document("note").text
-    assert fake_index.store.chunk_ids("note") == {c.id for c in fake_index.search("committee Bamako", k=5) if c.source == "note"}
+    assert fake_index.store.chunk_ids("note") == {
+        c.id for c in fake_index.search("committee Bamako", k=5) if c.source == "note"
+    }
     assert fake_index.lexical.count() == fake_index.store.chunk_count()
 
 
@@ -54,7 +56,9 @@ def test_bad_files_are_reported_and_good_ones_indexed(fake_index: Index, tmp_pat
     (tmp_path / "binary.txt").write_bytes(b"\x00\x01" * 100)
     fake_index.ensure_default()
     before = fake_index.store.chunk_count()
-    report = fake_index.ingest([tmp_path / "good.txt", tmp_path / "empty.txt", tmp_path / "binary.txt", tmp_path / "nope.md"])
+    report = fake_index.ingest(
+        [tmp_path / "good.txt", tmp_path / "empty.txt", tmp_path / "binary.txt", tmp_path / "nope.md"]
+    )
     assert report.added == 1 and len(report.errors) == 3
     assert fake_index.store.chunk_count() == before + 1
 
@@ -128,17 +132,85 @@ def test_public_api_uses_the_environment(use_fake_model: None, tmp_path: Path) -
 
 
 def test_public_api_is_pinned() -> None:
+    """The face other packages build on: a change here is a change to the contract (docs/ARCHITECTURE.md)."""
     assert sorted(knowledge.__all__) == sorted(
-        """BusyError Chunk ConfigError Document Index IndexEmptyError IngestError IngestReport NotFoundError
-        Passage PressroomError QuestionError Settings SourceInfo StoreError default_index get_document ingest
-        remove reset retrieve sources""".split()
+        [
+            "CHUNKER_VERSION",
+            "POOL",
+            "STOPWORDS",
+            "BusyError",
+            "Chunk",
+            "ConfigError",
+            "Document",
+            "Embedder",
+            "Index",
+            "IndexEmptyError",
+            "IngestError",
+            "IngestReport",
+            "ModelError",
+            "NotFoundError",
+            "OnnxCrossEncoder",
+            "Passage",
+            "PressroomError",
+            "Progress",
+            "QuestionError",
+            "Reranker",
+            "Settings",
+            "SourceInfo",
+            "StoreError",
+            "Unit",
+            "brief",
+            "bundled_folder",
+            "bundled_path",
+            "check_k",
+            "check_question",
+            "chunk_document",
+            "default_home",
+            "default_index",
+            "detect_language",
+            "discover",
+            "embedding_text",
+            "export_archive",
+            "flowed",
+            "fold",
+            "get_document",
+            "get_embedder",
+            "import_archive",
+            "ingest",
+            "is_address",
+            "language_at",
+            "language_name",
+            "on_model_thread",
+            "pack_sentences",
+            "passage_score",
+            "read_archive",
+            "redact_text",
+            "redact_url",
+            "remove",
+            "reset",
+            "retrieve",
+            "scored_text",
+            "sentence_spans",
+            "sentences_of",
+            "sha256_bytes",
+            "sources",
+            "stem",
+            "terms",
+            "units",
+        ]
     )
+    for name in knowledge.__all__:
+        assert getattr(knowledge, name) is not None
 
 
 def test_a_question_naming_a_document_is_answered_from_it(fake_index: Index, tmp_path: Path) -> None:
     """'Under GPLv3, ...' retrieves from gpl-3 only, though gpl-2 says nearly the same words."""
-    (tmp_path / "gpl-2.txt").write_text("GNU GENERAL PUBLIC LICENSE, Version 2\n\nYou may charge a fee for the physical act of transferring a copy.\n")
-    (tmp_path / "gpl-3.txt").write_text("GNU GENERAL PUBLIC LICENSE, Version 3\n\nYou may charge any price or no price for each copy that you convey.\n")
+    (tmp_path / "gpl-2.txt").write_text(
+        "GNU GENERAL PUBLIC LICENSE, Version 2\n\nYou may charge a fee for the physical act of transferring a copy.\n"
+    )
+    (tmp_path / "gpl-3.txt").write_text(
+        "GNU GENERAL PUBLIC LICENSE, Version 3\n\nYou may charge any price or no price for each copy that you convey.\n"
+    )
     fake_index.ingest([tmp_path / "gpl-2.txt", tmp_path / "gpl-3.txt"])
     assert {p.source for p in fake_index.search("Under GPLv3, may I charge a fee for a copy?", k=5)} == {"gpl-3"}
     assert {p.source for p in fake_index.search("In GNU GPL version 2, may I charge a fee?", k=5)} == {"gpl-2"}
@@ -155,7 +227,9 @@ def test_a_file_named_like_a_topic_of_other_documents_is_not_named_by_it(fake_in
     (tmp_path / "IOM.txt").write_text("IOM notes\n\nThe office opened a new centre in Dakar.\n")
     fake_index.ingest([tmp_path / "IOM.txt"])
     assert fake_index.named_sources("What did IOM say about trafficking?") == []
-    assert "iom-mali-trafficking-2023" in {p.source for p in fake_index.search("What did IOM say about trafficking?", k=5)}
+    assert "iom-mali-trafficking-2023" in {
+        p.source for p in fake_index.search("What did IOM say about trafficking?", k=5)
+    }
 
 
 def test_a_coined_name_is_a_name_even_when_its_pieces_are_words_elsewhere(fake_index: Index, tmp_path: Path) -> None:
