@@ -12,4 +12,7 @@ module                measures
 ``bench.scale``       warm ``ask()`` and retrieval at 1k, 10k and 100k chunks
 ``bench.process``     cold start of ``pressroom ask``, ``pressroom --help``, peak memory
 ====================  ===============================================================
+
+``bench.chroma_server`` starts a real Chroma server (``chroma run``) for a benchmark; the tests of
+Pressroom against a server use it too.
 """

@@ -19,7 +19,7 @@ import urllib.request
 from pathlib import Path
 
 from bench.figures import Figure
-from tests.knowledge.chroma_server import free_port
+from bench.chroma_server import free_port
 
 QUESTION = "When was the plan launched?"
 FLOOR = (

@@ -172,7 +172,7 @@ def shared_server(work: Path, embedder: Embedder, model: Any, asked: list[str]) 
     request), so that its lexical index follows what other machines write.
     """
     from assistant import ask
-    from tests.knowledge.chroma_server import running_server
+    from bench.chroma_server import running_server
 
     with running_server(work / "chroma-server") as url:
         index = Index(Settings(home=work / "release-over-http", chroma_url=url), embedder=embedder)

@@ -19,12 +19,12 @@ from typing import Any
 
 import pytest
 
+from bench.chroma_server import free_port, running_server
 from knowledge import Index, Settings
 from knowledge.embedding import Embedder, HashingEmbedder
 from knowledge.errors import IndexEmptyError, StoreError
 from tests.assistant import test_ask
 from tests.knowledge import test_index
-from tests.knowledge.chroma_server import free_port, running_server
 
 pytestmark = pytest.mark.integration
 

@@ -1,4 +1,4 @@
-"""A real Chroma server for tests and benchmarks: ``chroma run`` from this virtual environment.
+"""A real Chroma server for the benchmarks and the tests: ``chroma run`` from this virtual environment.
 
 >>> with running_server(tmp_path) as url:        # doctest: +SKIP
 ...     Index(Settings(home=home, chroma_url=url)).search("When was the plan launched?")
