@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=RESULTS, help=f"where results go (default {RESULTS})")
     args = parser.parse_args(argv)
 
-    from knowledge.embedding import get_embedder
+    from knowledge import get_embedder
 
     started = time.perf_counter()
     environment = _environment()

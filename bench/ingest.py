@@ -19,11 +19,7 @@ from pathlib import Path
 from bench import corpus
 from bench.figures import Figure
 from bench.warm import model_of
-from knowledge import Index, Settings
-from knowledge.chunking import embedding_text
-from knowledge.embedding import Embedder
-from knowledge.index import on_model_thread
-from knowledge.sources import discover
+from knowledge import Embedder, Index, Settings, discover, embedding_text, on_model_thread
 
 BATCH_SIZES = (8, 16, 32, 64)
 

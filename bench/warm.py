@@ -19,11 +19,18 @@ from pathlib import Path
 from typing import Any
 
 from bench.figures import Figure, interleaved, ms
-from knowledge import Index, Passage, Settings
-from knowledge.crossencoder import OnnxCrossEncoder, Reranker, bundled_folder
-from knowledge.embedding import Embedder
-from knowledge.index import _cached_query_vector, on_model_thread
-from knowledge.rerank import POOL, passage_score
+from knowledge import (
+    POOL,
+    Embedder,
+    Index,
+    OnnxCrossEncoder,
+    Passage,
+    Reranker,
+    Settings,
+    bundled_folder,
+    on_model_thread,
+    passage_score,
+)
 
 K = 5
 RERANKED_FLOOR = f"embed + Chroma top-{POOL} + cross-encoder over their sentences"
@@ -103,9 +110,8 @@ def latency_figures(
 
 
 def run(work: Path, embedder: Embedder, count: int = 100) -> list[Figure]:
-    from assistant import ask
-    from assistant.chain import stream_answer
-    from evals.baseline import LangChainBaseline
+    from assistant import ask, stream_answer
+    from evals import LangChainBaseline
 
     index = Index(Settings(home=work / "release"), embedder=embedder)
     index.ensure_default()
@@ -126,14 +132,14 @@ def run(work: Path, embedder: Embedder, count: int = 100) -> list[Figure]:
     floor = floor_function(model, index.store._chunks)
     for question in WARM_UP:
         floor(question)
-    _cached_query_vector.cache_clear()
+    forget_query_vectors()
     subject, base = interleaved(asked, lambda q: ask(q, index=index, rerank=False), floor)
     figures += latency_figures(
         "warm ask() without reranking", subject, base, "", "--no-rerank: the fused ranking and hand-set weights"
     )
     # The same steps without the LCEL wrapper (``stream_answer``, which the chat uses): how much of
     # the gap to the floor is LangChain's own (it starts a thread pool for every step).
-    _cached_query_vector.cache_clear()
+    forget_query_vectors()
     _forget_scores(index)
     floor_reranker.clear_cache()
     subject, base = interleaved(
@@ -148,7 +154,7 @@ def run(work: Path, embedder: Embedder, count: int = 100) -> list[Figure]:
 
     documents = [index.get_document(source.source) for source in index.sources()]
     with LangChainBaseline(documents, embedder, folder=work) as recipe:
-        recipe_floor = floor_function(model, recipe._store._collection, k=4, thread=False)  # it runs where it is called
+        recipe_floor = floor_function(model, recipe.collection, k=4, thread=False)  # it runs where it is called
         for question in WARM_UP:
             recipe(question)
             recipe_floor(question)
@@ -157,6 +163,13 @@ def run(work: Path, embedder: Embedder, count: int = 100) -> list[Figure]:
         "warm textbook LangChain recipe", subject, base, "", "same questions; floor on its own collection"
     )
     return figures
+
+
+def forget_query_vectors() -> None:
+    """Empty the cache of question vectors, so that questions asked before are embedded again."""
+    from knowledge.index import _cached_query_vector  # the knowledge face exports no way to do this yet
+
+    _cached_query_vector.cache_clear()
 
 
 def _forget_scores(index: Index) -> None:
@@ -181,7 +194,7 @@ def shared_server(work: Path, embedder: Embedder, model: Any, asked: list[str]) 
         for question in WARM_UP:
             ask(question, index=index)
             floor(question)
-        _cached_query_vector.cache_clear()  # these questions were asked before, in-process
+        forget_query_vectors()  # these questions were asked before, in-process
         _forget_scores(index)
         subject, base = interleaved(asked, lambda q: ask(q, index=index), floor)
         del index  # its HTTP client, before the server stops

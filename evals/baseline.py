@@ -21,11 +21,10 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
-from assistant.types import Answer, Citation
-from knowledge.embedding import Embedder
-from knowledge.types import Document, Passage
+from assistant import Answer, Citation
+from knowledge import Document, Embedder, Passage
 
 CHUNK_SIZE, CHUNK_OVERLAP, TOP_K = 1000, 200, 4
 
@@ -69,7 +68,7 @@ class LangChainBaseline:
         self._folder = Path(tempfile.mkdtemp(prefix="pressroom-baseline-", dir=folder))
         self._store: Any = None
 
-    def __enter__(self) -> LangChainBaseline:
+    def __enter__(self) -> Self:
         self.build()
         return self
 
@@ -102,6 +101,12 @@ class LangChainBaseline:
             persist_directory=str(self._folder),
             client_settings=ChromaSettings(anonymized_telemetry=False),
         )
+
+    @property
+    def collection(self) -> Any:
+        """The Chroma collection the recipe searches (built on first use), for a benchmark to query directly."""
+        self.build()
+        return self._store._collection
 
     def close(self) -> None:
         """Drop the vector store and its temporary folder."""

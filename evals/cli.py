@@ -5,8 +5,8 @@
     pressroom eval --dataset my-questions.jsonl     # against the documents you indexed
     pressroom eval --baseline                       # with the LangChain recipe side by side
 
-``ui/cli.py`` calls ``add_parser`` when this module exists. Only argparse is imported here, so
-``pressroom --help`` stays instant; the work happens in ``evals.suite``.
+``ui/cli.py`` calls ``add_eval_parser`` (exported by ``evals``) when the package is installed. Only
+argparse is imported here, so ``pressroom --help`` stays instant; the work happens in ``evals.suite``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import sys
 from typing import Any
 
 
-def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add the ``eval`` command to the ``pressroom`` sub-command parsers."""
     from evals.dataset import NAMED  # light: no model, no store
 
@@ -51,7 +51,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from evals.dataset import DEFAULT, load_dataset
     from evals.suite import evaluate
     from evals.text_report import terminal_table
-    from knowledge.index import check_k
+    from knowledge import check_k
 
     check_k(args.k)
     datasets = [load_dataset(name) for name in args.dataset or DEFAULT]  # every file is checked before any work

@@ -21,8 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from evals.matching import normalize, support_spans
-from knowledge.errors import PressroomError
-from knowledge.types import Document
+from knowledge import Document, PressroomError
 
 KINDS = ("who", "when", "where", "how_many", "what", "which", "why", "unanswerable")
 FIELDS = ("id", "question", "answers", "support", "source", "answerable", "kind")
@@ -68,7 +67,7 @@ def _data_folder() -> Path:
 
 
 def _bundled_release() -> tuple[Path, ...]:
-    from knowledge.index import bundled_path  # the index module is heavier than this one needs
+    from knowledge import bundled_path  # on first use: it lives with the index, heavier than this module needs
 
     return (bundled_path(),)
 

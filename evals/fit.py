@@ -28,15 +28,22 @@ from datetime import date
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
-from assistant.analysis import analyse
-from assistant.chain import get_answerer
-from assistant.extractive import ExtractiveAnswerer, Rules
-from assistant.fitted import FEATURES, FittedModel, save_model, vector, weights_path
+from assistant import (
+    FEATURES,
+    ExtractiveAnswerer,
+    FittedModel,
+    Rules,
+    analyse,
+    get_answerer,
+    save_model,
+    vector,
+    weights_path,
+)
 from evals.dataset import Dataset, Item, load_dataset
 from evals.matching import answer_matches
 from evals.runner import prepare_index
 from evals.scoring import support_spans_of
-from knowledge.index import Index
+from knowledge import Index
 
 # The sets whose failures have been read, or that were written for tuning: never the sealed ones.
 TRAINING = (

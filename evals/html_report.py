@@ -17,7 +17,7 @@ from evals.report import METRICS, Report, format_value
 from evals.scoring import QuestionResult
 from evals.strip_chart import COLOURS, anchor, strip_chart
 from evals.text_report import depth_notes, failure_rows, heading, kind_rows, pair_rows, score_rows
-from knowledge.text import flowed
+from knowledge import flowed
 
 STYLE = """
 body { font: 15px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 72rem; padding: 0 1rem; color: #1d1d1f; }

@@ -20,11 +20,16 @@ from typing import Any
 from evals.dataset import Dataset, DatasetError, check_support, load_dataset
 from evals.report import Report, Scores
 from evals.scoring import QuestionResult, failed_question, score_question
-from knowledge.config import Settings
-from knowledge.embedding import Embedder
-from knowledge.errors import PressroomError, QuestionError
-from knowledge.index import Index, check_k, default_index
-from knowledge.types import Document
+from knowledge import (
+    Document,
+    Embedder,
+    Index,
+    PressroomError,
+    QuestionError,
+    Settings,
+    check_k,
+    default_index,
+)
 
 # Anything called like ``assistant.ask(question, k=k)`` that returns an ``Answer``-shaped object.
 AskFunction = Callable[..., Any]

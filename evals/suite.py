@@ -23,7 +23,7 @@ from evals.html_report import html_page
 from evals.report import Report
 from evals.runner import prepare_index, run
 from evals.text_report import markdown
-from knowledge.config import default_home
+from knowledge import default_home
 
 Progress = Callable[[str, int, int], None]  # (system, questions done, total)
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import gradio as gr  # only the chat imports this module, so `pressroom --help` stays fast
 
-from knowledge.index import Index
+from knowledge import Index
 from ui.auth import AUTH_VARIABLE, is_loopback, logins_from_env
 from ui.chat import Conversation, Turn, turn_position
 from ui.library import Library, progress_reporter
@@ -59,7 +59,7 @@ def header(summary: str = "") -> str:
 
 def answerer_names() -> list[str]:
     """Every registered answerer, so a new one (an LLM) shows up in Settings without UI changes."""
-    from assistant.chain import ANSWERERS
+    from assistant import ANSWERERS
 
     return sorted(ANSWERERS)
 
@@ -320,8 +320,7 @@ def launch_options(host: str, port: int, share: bool) -> dict[str, Any]:
 
 def serve(host: str = "127.0.0.1", port: int = 7860, share: bool = False) -> None:
     """Index the bundled release if needed, then serve the chat on ``host:port`` until Ctrl+C."""
-    from knowledge import default_index
-    from knowledge.errors import ConfigError
+    from knowledge import ConfigError, default_index
 
     index = default_index()
     index.ensure_default()

@@ -14,8 +14,7 @@ from typing import Any
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from knowledge import default_index
-    from knowledge.archive import export_archive
+    from knowledge import default_index, export_archive
 
     summary = export_archive(default_index(), Path(args.file), overwrite=args.force)
     return _report(
@@ -27,9 +26,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from knowledge import default_index
-    from knowledge.archive import import_archive, read_archive
-    from knowledge.errors import ConfigError
+    from knowledge import ConfigError, default_index, import_archive, read_archive
 
     index = default_index()
     if not args.yes:

@@ -16,7 +16,7 @@ import ipaddress
 import os
 from collections.abc import Mapping
 
-from knowledge.errors import ConfigError
+from knowledge import ConfigError
 
 AUTH_VARIABLE = "PRESSROOM_AUTH"
 

@@ -18,11 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant import ask
-from assistant.inputs import check_inputs
-from assistant.types import Answer
-from knowledge.index import Index, brief
-from knowledge.types import Document
+from assistant import Answer, ask, check_inputs
+from knowledge import Document, Index, brief
 from ui import render
 from ui.failures import explain
 from ui.feedback import FeedbackLog, vote_name

@@ -105,7 +105,7 @@ def _progress_bar(enabled: bool) -> _ProgressBar | None:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     from assistant import ask
-    from knowledge.text import flowed
+    from knowledge import flowed
 
     answer = ask(" ".join(args.question), k=args.k, answerer=args.answerer, rerank=not args.no_rerank)
     if answer.notice:  # e.g. the model was unreachable and the extractive answer was given instead
@@ -167,8 +167,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_reset(args: argparse.Namespace) -> int:
-    from knowledge import default_index
-    from knowledge.errors import ConfigError
+    from knowledge import ConfigError, default_index
 
     index = default_index()
     if not args.yes:
@@ -246,10 +245,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_eval(commands: Any) -> None:
     try:
-        from evals.cli import add_parser
+        from evals import add_eval_parser
     except ImportError:  # evals is optional in a minimal install
         return
-    add_parser(commands)
+    add_eval_parser(commands)
 
 
 def _apply_globals(args: argparse.Namespace) -> None:
@@ -299,7 +298,7 @@ def _run(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     _apply_globals(args)
     _show_notes()
-    from knowledge.errors import PressroomError
+    from knowledge import PressroomError
 
     try:
         return int(args.run(args))
@@ -339,7 +338,7 @@ def _show_notes() -> None:
 
 
 def _log_failure() -> Path:
-    from knowledge.config import default_home
+    from knowledge import default_home
 
     folder = default_home() / "logs"
     try:

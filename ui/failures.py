@@ -10,7 +10,7 @@ import logging
 import threading
 from pathlib import Path
 
-from knowledge.errors import PressroomError
+from knowledge import PressroomError
 
 LOG_FILE = Path("logs") / "pressroom.log"
 _logger = logging.getLogger("pressroom.ui")

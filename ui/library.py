@@ -19,9 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from knowledge.index import Index, Progress
-from knowledge.sources import is_address, sha256_bytes
-from knowledge.types import IngestReport, SourceInfo
+from knowledge import Index, IngestReport, Progress, SourceInfo, is_address, sha256_bytes
 from ui import render
 from ui.failures import explain
 

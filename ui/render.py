@@ -21,9 +21,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from assistant.types import Answer, Citation
-from knowledge.language import language_name
-from knowledge.types import Document, Passage, SourceInfo
+from assistant import Answer, Citation
+from knowledge import Document, Passage, SourceInfo, language_name
 
 MARKER = re.compile(r"\[(\d+)\]")
 UNSUPPORTED = "The sources do not support this sentence"

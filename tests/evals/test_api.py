@@ -8,8 +8,8 @@ import evals
 
 def test_the_public_api_is_pinned() -> None:
     assert evals.__all__ == [
-        "Dataset", "DatasetError", "Item", "METRICS", "QuestionResult", "Report", "Scores",
-        "load_dataset", "prepare_index", "run",
+        "METRICS", "Dataset", "DatasetError", "Item", "LangChainBaseline", "QuestionResult", "Report", "Scores",
+        "add_eval_parser", "load_dataset", "prepare_index", "run",
     ]  # fmt: skip
     for name in set(evals.__all__) - {"METRICS"}:
         assert getattr(evals, name).__module__.startswith("evals."), name
