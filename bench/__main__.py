@@ -129,9 +129,11 @@ def markdown(figures: list[Figure], environment: dict[str, object]) -> str:
     lines = [
         "# Pressroom benchmarks",
         "",
-        f"{environment['when']} · commit {environment['commit']} · {environment['cpus']} CPUs · Python {environment['python']} · "
-        f"load average {environment['load_before']} before, {environment.get('load_after', '?')} after · "
-        f"{environment.get('seconds', '?')} s",
+        (
+            f"{environment['when']} · commit {environment['commit']} · {environment['cpus']} CPUs · "
+            f"Python {environment['python']} · load average {environment['load_before']} before, "
+            f"{environment.get('load_after', '?')} after · {environment.get('seconds', '?')} s"
+        ),
         "",
         "| figure | value | floor | ratio | target | note |",
         "| --- | ---: | --- | ---: | --- | --- |",

@@ -16,7 +16,8 @@ from typing import Any
 
 @dataclass
 class Figure:
-    """One measured figure. ``target`` is ``"<= x"`` or ``">= x"`` on the ratio (or on the value when there is no floor)."""
+    """One measured figure. ``target`` is ``"<= x"`` or ``">= x"`` on the ratio (or on the value when
+    there is no floor)."""
 
     name: str
     value: float

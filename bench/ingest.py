@@ -1,8 +1,8 @@
 """Ingest throughput, and re-ingest of the same unchanged corpus.
 
 A corpus of 1,000 short synthetic documents (``bench.corpus``, one to three paragraphs) is written
-as text files and ingested into a fresh index with the real model. Its floor is ``model.encode`` alone on exactly the texts
-that ingest embedded (each chunk with its title), at the batch size that is fastest on this
+as text files and ingested into a fresh index with the real model. Its floor is ``model.encode``
+alone on exactly the texts that ingest embedded (each chunk with its title), at the batch size that is fastest on this
 machine (tried on a sample first), run on the thread Pressroom runs its model on.
 Re-ingesting the unchanged folder must embed nothing; its floor is reading and hashing every
 file, which is how an unchanged file is recognised.

@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -142,7 +142,7 @@ def run(work: Path, embedder: Embedder, sizes: tuple[int, ...] = SIZES, count: i
             floor(question)
         answers: list[Any] = []
         with counting_embeddings(index) as embedded:
-            subject, base = interleaved(asked, lambda q: answers.append(ask(q, index=index)), floor)
+            subject, base = interleaved(asked, _asking(index, answers), floor)
         retrieved = [p.source for answer in answers for p in answer.passages]
         synthetic = sum(source.startswith("scale-") for source in retrieved) / max(1, len(retrieved))
         sentences = embedded[0] / len(asked)
@@ -153,9 +153,10 @@ def run(work: Path, embedder: Embedder, sizes: tuple[int, ...] = SIZES, count: i
         for q in (50, 95):
             figures.append(
                 Figure(
-                    f"warm ask() at {label} p{q}", ms(subject, q), "ms", ms(base, q), f"embed + Chroma top-5 at {label}, p{q}", "",
-                    f"{len(asked)} questions; {build:.0f} s to add this step; {synthetic:.0%} of the passages retrieved are "
-                    f"synthetic; the answerer embedded {sentences:.1f} sentences per question",
+                    f"warm ask() at {label} p{q}", ms(subject, q), "ms", ms(base, q),
+                    f"embed + Chroma top-5 at {label}, p{q}", "",
+                    f"{len(asked)} questions; {build:.0f} s to add this step; {synthetic:.0%} of the passages "
+                    f"retrieved are synthetic; the answerer embedded {sentences:.1f} sentences per question",
                 )
             )  # fmt: skip
         figures.append(
@@ -181,3 +182,10 @@ def run(work: Path, embedder: Embedder, sizes: tuple[int, ...] = SIZES, count: i
                 )
             )  # fmt: skip
     return figures
+
+
+def _asking(index: Index, answers: list[Any]) -> Callable[[str], None]:
+    """``ask()`` on ``index``, keeping each answer in ``answers`` (to see which passages were retrieved)."""
+    from assistant import ask
+
+    return lambda question: answers.append(ask(question, index=index))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -146,7 +147,8 @@ def run(work: Path, embedder: Embedder, count: int = 100) -> list[Figure]:
         asked, lambda q: list(stream_answer(index, "extractive", {"question": q, "k": K})), reranked_floor
     )
     figures += latency_figures(
-        "warm answer without the LCEL wrapper", subject, base, "", "assistant.chain.stream_answer: the same steps, no Runnable",
+        "warm answer without the LCEL wrapper", subject, base, "",
+        "assistant.chain.stream_answer: the same steps, no Runnable",
         floor=RERANKED_FLOOR,
     )  # fmt: skip
 
@@ -196,7 +198,7 @@ def shared_server(work: Path, embedder: Embedder, model: Any, asked: list[str]) 
             floor(question)
         forget_query_vectors()  # these questions were asked before, in-process
         _forget_scores(index)
-        subject, base = interleaved(asked, lambda q: ask(q, index=index), floor)
+        subject, base = interleaved(asked, partial(ask, index=index), floor)
         del index  # its HTTP client, before the server stops
     return latency_figures(
         "warm ask() via a Chroma server",

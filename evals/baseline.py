@@ -44,7 +44,8 @@ def _langchain_embeddings(embedder: Embedder) -> Any:
 
 
 def locate(text: str, chunk: str, hint: int) -> int:
-    """Where ``chunk`` starts in ``text``: at ``hint`` (the splitter's ``start_index``) if it is there, else its first occurrence (-1: nowhere).
+    """Where ``chunk`` starts in ``text``: at ``hint`` (the splitter's ``start_index``) if it is there,
+    else its first occurrence (-1: nowhere).
 
     >>> locate("abcabc", "abc", 3), locate("abcabc", "abc", 1), locate("abc", "x", 0)
     (3, 0, -1)

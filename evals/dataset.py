@@ -115,7 +115,7 @@ def load_dataset(name_or_path: str | Path) -> Dataset:
     'apache-2.0.txt'
     >>> load_dataset("nonsense")
     Traceback (most recent call last):
-    evals.dataset.DatasetError: Unknown dataset 'nonsense': use release, release-dev, release-fresh, release-sealed, release-sealed2, release-fresh2, release-sealed3, licenses, licenses-dev, licenses-fresh, licenses-sealed, licenses-sealed2, licenses-fresh2, licenses-sealed3, bilingual or press, or the path of a .jsonl file.
+    evals.dataset.DatasetError: Unknown dataset 'nonsense': use release, ..., bilingual or press, or the path ...
     """
     key = str(name_or_path)
     if key in NAMED:
@@ -125,7 +125,8 @@ def load_dataset(name_or_path: str | Path) -> Dataset:
     path = Path(key).expanduser()
     if not path.exists() and path.suffix != ".jsonl" and "/" not in key:
         raise DatasetError(
-            f"Unknown dataset {key!r}: use {', '.join(list(NAMED)[:-1])} or {list(NAMED)[-1]}, or the path of a .jsonl file."
+            f"Unknown dataset {key!r}: use {', '.join(list(NAMED)[:-1])} or {list(NAMED)[-1]}, "
+            "or the path of a .jsonl file."
         )
     return Dataset(path.stem, path, parse_lines(_read(path), path))
 
@@ -148,7 +149,7 @@ def parse_lines(text: str, path: Path) -> tuple[Item, ...]:
 
     >>> parse_lines('{"id": "x"}', Path("my.jsonl"))
     Traceback (most recent call last):
-    evals.dataset.DatasetError: my.jsonl, line 1: the item lacks question, answers, support, source, answerable and kind; every line needs all seven fields.
+    evals.dataset.DatasetError: my.jsonl, line 1: the item lacks question, ... and kind; every line needs ...
     """
     items: list[Item] = []
     seen: dict[str, int] = {}
@@ -182,7 +183,8 @@ def _item(record: Any, where: str, line: int) -> Item:
     unknown = sorted(set(record) - set(FIELDS) - set(OPTIONAL_FIELDS))
     if unknown:
         raise DatasetError(
-            f"{where}: unknown field {unknown[0]!r}; the fields are {', '.join(FIELDS)} (and optionally {', '.join(OPTIONAL_FIELDS)})."
+            f"{where}: unknown field {unknown[0]!r}; the fields are {', '.join(FIELDS)} "
+            f"(and optionally {', '.join(OPTIONAL_FIELDS)})."
         )
     pair = record.get("pair", "")
     if not isinstance(pair, str) or (pair and not _PAIR.match(pair)):
@@ -247,7 +249,8 @@ def check_support(dataset: Dataset, documents: Callable[[str], Document]) -> Non
                 texts[item.source] = documents(item.source).text
             except PressroomError:
                 raise DatasetError(
-                    f"{dataset.path}, line {item.line}: the source {item.source!r} is not indexed; ingest it or fix the source."
+                    f"{dataset.path}, line {item.line}: the source {item.source!r} is not indexed; "
+                    "ingest it or fix the source."
                 ) from None
         for support in item.support:
             if not support_spans(texts[item.source], support):

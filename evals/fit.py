@@ -22,7 +22,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from pathlib import Path
@@ -85,6 +85,7 @@ def collect(datasets: Sequence[Dataset], folder: Path) -> list[Question]:
             indexes[dataset.documents] = prepare_index(dataset, folder / f"index-{len(indexes)}")
         index = indexes[dataset.documents]
         answerer = _answerer(index)
+        document_text = _text_lookup(index)
         for item in dataset.items:
             passages = tuple(index.search(item.question, k=K))
             analysis = analyse(item.question, item.question, answerer.frequencies, answerer.unnamed)
@@ -92,7 +93,7 @@ def collect(datasets: Sequence[Dataset], folder: Path) -> list[Question]:
             if not candidates:
                 continue
             scored = answerer.score(analysis, candidates, passages, answerer.model)
-            spans = support_spans_of(item, lambda source: index.get_document(source).text)
+            spans = support_spans_of(item, document_text)
             labels = tuple(
                 int(item.answerable and c.source == item.source and any(c.start < e and s < c.end for s, e in spans))
                 for c in scored
@@ -101,6 +102,11 @@ def collect(datasets: Sequence[Dataset], folder: Path) -> list[Question]:
             questions.append(Question(dataset.name, item, index, passages, vectors, labels))
         print(f"  {dataset.name}: {len(dataset.items)} questions", file=sys.stderr, flush=True)
     return questions
+
+
+def _text_lookup(index: Index) -> Callable[[str], str]:
+    """The text of a document stored in ``index``, by its source id."""
+    return lambda source: index.get_document(source).text
 
 
 def _answerer(index: Index) -> ExtractiveAnswerer:

@@ -124,7 +124,8 @@ def _bar_chart(reports: Sequence[Report]) -> str:
                 f"<title>{text}</title></rect>"
             )
             parts.append(
-                f'<text x="{label_width + width + 4}" y="{y + bar_height - 3}">{escape(format_value(value, metric.unit))}</text>'
+                f'<text x="{label_width + width + 4}" y="{y + bar_height - 3}">'
+                f"{escape(format_value(value, metric.unit))}</text>"
             )
     key_y = height - 8
     for number, report in enumerate(reports):

@@ -167,12 +167,13 @@ def markdown(reports: Sequence[Report]) -> str:
 
 
 def _failure(result: QuestionResult) -> list[str]:
+    expected = escape(" / ".join(result.expected)) if result.expected else "an abstention (the documents do not say)"
     lines = [
         f"### {escape(result.id)}: {escape(result.question)}",
         "",
         f"- problems: {escape(', '.join(result.problems))}",
         f"- answer given: {escape(result.answer or result.error or '(none)')}",
-        f"- expected: {escape(' / '.join(result.expected)) if result.expected else 'an abstention (the documents do not say)'}",
+        f"- expected: {expected}",
     ]
     if result.support:
         lines.append(f"- support ({escape(result.source)}): {escape(' … '.join(result.support))}")
@@ -189,8 +190,8 @@ def _failure(result: QuestionResult) -> list[str]:
     for passage in result.passages:
         mark = " **holds support**" if passage.supports else ""
         lines.append(
-            f"  {passage.rank}. {escape(passage.source)} {passage.start}-{passage.end}, score {passage.score:.3f}{mark}: "
-            f"{escape(passage.text)}"
+            f"  {passage.rank}. {escape(passage.source)} {passage.start}-{passage.end}, "
+            f"score {passage.score:.3f}{mark}: {escape(passage.text)}"
         )
     lines.append("")
     return lines

@@ -112,7 +112,8 @@ class Bound:
         """A sentence saying how ``scores`` cross this bound, or None when they keep it."""
         value = getattr(scores, self.metric)
         if value is None:
-            return f"{self.metric} could not be measured (nothing to average); it must be {self.describe().split(' ', 1)[1]}."
+            must = self.describe().split(" ", 1)[1]
+            return f"{self.metric} could not be measured (nothing to average); it must be {must}."
         if self.minimum is not None and value < self.minimum:
             return f"{self.metric} fell to {value:.3f}, below its floor of {self.minimum}."
         if self.maximum is not None and value > self.maximum:

@@ -53,7 +53,8 @@ def header(summary: str = "") -> str:
     status = f'<div class="pr-status" id="index-status">{html.escape(summary)}</div>' if summary else ""
     return (
         '<header class="pr-header"><div class="pr-brand"><span class="pr-mark">¶</span>Pressroom</div>'
-        f'<div class="pr-tagline">Answers from your documents, with the exact sentences they come from.</div>{status}</header>'
+        '<div class="pr-tagline">Answers from your documents, with the exact sentences they come from.</div>'
+        f"{status}</header>"
     )
 
 
@@ -117,11 +118,12 @@ def build_app(index: Index | None = None, stream_delay: float | None = None, pri
     def refresh_library() -> tuple[str, Any, str]:
         return library.table(), gr.Dropdown(choices=library.choices(), value=None), header(library.summary())
 
-    def add_documents(files: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
+    # Gradio hands a handler its progress bar when a parameter's default is a ``gr.Progress``: hence B008.
+    def add_documents(files: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
         outcome = library.add(files, progress=progress_reporter(progress))
         return (outcome.html(), *refresh_library(), None)
 
-    def add_page(address: str, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
+    def add_page(address: str, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
         outcome = library.add_address(address, progress=progress_reporter(progress))
         return (outcome.html(), *refresh_library(), "" if outcome.ok else address)
 
@@ -145,7 +147,7 @@ def build_app(index: Index | None = None, stream_delay: float | None = None, pri
 
         try:  # ask() checks every argument as it comes (assistant.inputs): the command line's messages
             return ask(question, k=k, answerer=answerer, index=index).as_dict()
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - an HTTP endpoint: any failure is a one-line message
             from ui.failures import explain
 
             # The caller gets the one-line message; unexpected errors were logged by explain().
@@ -184,71 +186,71 @@ def build_app(index: Index | None = None, stream_delay: float | None = None, pri
                     "use the conversation so far. Rate an answer with the thumbs to help improve Pressroom.</div>",
                     js_on_load=None,
                 )
-            with gr.Column(scale=5, min_width=360, elem_id="side"):
-                with gr.Tabs(selected="sources") as tabs:
-                    with gr.Tab("Sources", id="sources"):
-                        sources = gr.HTML(
-                            conversation.sources_for(None),
-                            elem_id="sources",
-                            js_on_load=SOURCES_SCRIPT,
-                            max_height="calc(64vh + 40px)",
+            with gr.Column(scale=5, min_width=360, elem_id="side"), gr.Tabs(selected="sources") as tabs:
+                with gr.Tab("Sources", id="sources"):
+                    sources = gr.HTML(
+                        conversation.sources_for(None),
+                        elem_id="sources",
+                        js_on_load=SOURCES_SCRIPT,
+                        max_height="calc(64vh + 40px)",
+                    )
+                with gr.Tab("Document", id="document", render_children=True):
+                    viewer = gr.HTML(
+                        empty_panel(
+                            "No document open", "Choose “Read it in the document” on a source to read it here."
+                        ),
+                        elem_id="viewer",
+                        js_on_load=VIEWER_SCRIPT,
+                    )
+                with gr.Tab("Library", id="library"):
+                    table = gr.HTML(elem_id="library", js_on_load=None)
+                    upload = gr.File(
+                        label="Add documents: text files of any name, Markdown, HTML, PDF, Word .docx; "
+                        "a file with the same name replaces its earlier version",
+                        file_count="multiple",
+                        file_types=UPLOAD_TYPES,
+                        type="filepath",
+                        height=130,
+                        elem_id="upload",
+                    )
+                    page = gr.Textbox(
+                        label="Add a web page", placeholder="https://…", submit_btn="Add page", lines=1,
+                        max_lines=1, elem_id="page-address",
+                        info="Its article text is kept, not its menus; adding it again updates it.",
+                    )  # fmt: skip
+                    status = gr.HTML(elem_id="library-status", js_on_load=None)
+                    with gr.Row(equal_height=False, elem_id="remove-row"):
+                        doomed = gr.Dropdown(
+                            label="Remove a document", choices=[], value=None, scale=4, elem_id="remove-choice"
                         )
-                    with gr.Tab("Document", id="document", render_children=True):
-                        viewer = gr.HTML(
-                            empty_panel(
-                                "No document open", "Choose “Read it in the document” on a source to read it here."
-                            ),
-                            elem_id="viewer",
-                            js_on_load=VIEWER_SCRIPT,
-                        )
-                    with gr.Tab("Library", id="library"):
-                        table = gr.HTML(elem_id="library", js_on_load=None)
-                        upload = gr.File(
-                            label="Add documents: text files of any name, Markdown, HTML, PDF, Word .docx; "
-                            "a file with the same name replaces its earlier version",
-                            file_count="multiple",
-                            file_types=UPLOAD_TYPES,
-                            type="filepath",
-                            height=130,
-                            elem_id="upload",
-                        )
-                        page = gr.Textbox(
-                            label="Add a web page", placeholder="https://…", submit_btn="Add page", lines=1, max_lines=1,
-                            elem_id="page-address", info="Its article text is kept, not its menus; adding it again updates it.",
-                        )  # fmt: skip
-                        status = gr.HTML(elem_id="library-status", js_on_load=None)
-                        with gr.Row(equal_height=False, elem_id="remove-row"):
-                            doomed = gr.Dropdown(
-                                label="Remove a document", choices=[], value=None, scale=4, elem_id="remove-choice"
-                            )
-                            remove = gr.Button("Remove…", variant="secondary", size="md", scale=0, min_width=110)
-                        with gr.Row(visible=False, equal_height=False, elem_id="confirm-row") as confirm_row:
-                            confirm_text = gr.HTML(js_on_load=None, scale=3)
-                            really = gr.Button("Remove", variant="stop", size="sm", scale=0, min_width=90)
-                            cancel = gr.Button("Keep it", variant="secondary", size="sm", scale=0, min_width=90)
-                    with gr.Tab("Settings", id="settings"):
-                        k = gr.Slider(
-                            1, MAX_K_IN_UI, value=5, step=1, label="Passages to search", elem_id="passages",
-                            info="More passages find more, but answers may wander. Kept for this browser session only.",
-                        )  # fmt: skip
-                        answerer = gr.Dropdown(
-                            choices=[(ANSWERER_LABELS.get(name, name), name) for name in names],
-                            value="extractive" if "extractive" in names else names[0],
-                            label="Answerer",
-                            elem_id="answerer",
-                            interactive=len(names) > 1,
-                            info="How answers are written; every quote is checked against the documents. "
-                            + (
-                                "Kept for this browser session only."
-                                if len(names) > 1
-                                else "Other answerers appear here once installed."
-                            ),
-                        )
-                        rerank = gr.Checkbox(
-                            value=True, label="Rerank with the cross-encoder", elem_id="rerank",
-                            info="Reads each candidate sentence with the question: better answers, about half a second more. "
-                            "Turn it off to compare with the plain ranking.",
-                        )  # fmt: skip
+                        remove = gr.Button("Remove…", variant="secondary", size="md", scale=0, min_width=110)
+                    with gr.Row(visible=False, equal_height=False, elem_id="confirm-row") as confirm_row:
+                        confirm_text = gr.HTML(js_on_load=None, scale=3)
+                        really = gr.Button("Remove", variant="stop", size="sm", scale=0, min_width=90)
+                        cancel = gr.Button("Keep it", variant="secondary", size="sm", scale=0, min_width=90)
+                with gr.Tab("Settings", id="settings"):
+                    k = gr.Slider(
+                        1, MAX_K_IN_UI, value=5, step=1, label="Passages to search", elem_id="passages",
+                        info="More passages find more, but answers may wander. Kept for this browser session only.",
+                    )  # fmt: skip
+                    answerer = gr.Dropdown(
+                        choices=[(ANSWERER_LABELS.get(name, name), name) for name in names],
+                        value="extractive" if "extractive" in names else names[0],
+                        label="Answerer",
+                        elem_id="answerer",
+                        interactive=len(names) > 1,
+                        info="How answers are written; every quote is checked against the documents. "
+                        + (
+                            "Kept for this browser session only."
+                            if len(names) > 1
+                            else "Other answerers appear here once installed."
+                        ),
+                    )
+                    rerank = gr.Checkbox(
+                        value=True, label="Rerank with the cross-encoder", elem_id="rerank",
+                        info="Reads each candidate sentence with the question: better answers, "
+                        "about half a second more. Turn it off to compare with the plain ranking.",
+                    )  # fmt: skip
 
         # ---- events ----------------------------------------------------------------------------
         # The checkbox's value reaches the chat through session state, which is no API parameter: the

@@ -116,14 +116,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
     print(answer.text)
     for citation in answer.citations:
         page = f", page {citation.page}" if citation.page else ""
-        print(
-            f"\n[{citation.marker}] {citation.title} ({citation.source}{page}, characters {citation.start}-{citation.end})"
-        )
+        where = f"{citation.source}{page}, characters {citation.start}-{citation.end}"
+        print(f"\n[{citation.marker}] {citation.title} ({where})")
         print(f"    {quoted(flowed(citation.quote))}")
     if answer.uncertain:
-        print(
-            f"\nUncertain: about {round(100 * (answer.confidence or 0))}% likely to answer the question; check the quote."
-        )
+        likely = round(100 * (answer.confidence or 0))
+        print(f"\nUncertain: about {likely}% likely to answer the question; check the quote.")
         if answer.alternative:
             other = answer.alternative
             print(f"The next best sentence, from {other.title} ({other.source}, characters {other.start}-{other.end}):")
@@ -312,7 +310,7 @@ def _run(argv: Sequence[str] | None) -> int:
         return 130
     except BrokenPipeError:
         raise  # the reader went away: not a failure (see ``main``)
-    except Exception as error:  # a bug: keep the details in the log, give the person one line
+    except Exception as error:  # noqa: BLE001 - the command line's top: a bug is logged, the person gets one line
         log = _log_failure()
         print(
             f"error: unexpected failure ({type(error).__name__}); details are in {log}. Please report it.",

@@ -15,6 +15,7 @@ Documents are untrusted: a press release scraped from the web may hold ``<script
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import string
 from collections.abc import Callable, Sequence
@@ -120,7 +121,10 @@ def uncertainty_markdown(answer: Answer) -> str:
     if not getattr(answer, "uncertain", False):
         return ""
     confidence = f"{round(100 * (answer.confidence or 0))}%"
-    text = f'\n\n<span class="answer-uncertain">Uncertain: about {confidence} likely to answer the question. Check the quote.</span>'
+    text = (
+        f'\n\n<span class="answer-uncertain">Uncertain: about {confidence} likely to answer the question. '
+        "Check the quote.</span>"
+    )
     other = answer.alternative
     if other is not None:
         snippet = _trim_right(" ".join(other.quote.split()), 300)
@@ -240,8 +244,8 @@ def source_card(evidence: Evidence) -> str:
     quote = f'<mark class="src-quote">{_text(evidence.quote)}</mark>' if evidence.quote else ""
     label = "Read it in the document" if evidence.marker is not None else "Open the document here"
     link = (
-        f'<div class="src-address"><a href="{_attr(evidence.address)}" target="_blank" rel="noopener noreferrer nofollow">'
-        f"{_text(evidence.address)}</a></div>"
+        f'<div class="src-address"><a href="{_attr(evidence.address)}" target="_blank" '
+        f'rel="noopener noreferrer nofollow">{_text(evidence.address)}</a></div>'
         if evidence.address
         else ""
     )
@@ -251,7 +255,8 @@ def source_card(evidence: Evidence) -> str:
         f'<div class="src-meta">{_text(" · ".join(where))}</div>{link}</div></header>'
         f'<p class="src-passage">{_text(evidence.before)}{quote}{_text(evidence.after)}</p>'
         f'<button type="button" class="src-open" data-open="1" data-source="{_attr(evidence.source)}" '
-        f'data-start="{evidence.start}" data-end="{evidence.end}" data-marker="{_attr(evidence.marker or "")}">{label} →</button>'
+        f'data-start="{evidence.start}" data-end="{evidence.end}" data-marker="{_attr(evidence.marker or "")}">'
+        f"{label} →</button>"
         "</article>"
     )
 
@@ -307,7 +312,7 @@ def document_view(document: Document, start: int | None = None, end: int | None 
     if begin > 0:
         body.append('<div class="doc-gap">… earlier text not shown …</div>')
     ordered = sorted(cuts)
-    for left, right in zip(ordered, ordered[1:]):
+    for left, right in itertools.pairwise(ordered):
         if left in pages:
             body.append(f'<span class="doc-page">Page {pages[left]}</span>')
         piece = _text(text[left:right])
@@ -343,7 +348,8 @@ def library_table(sources: Sequence[SourceInfo]) -> str:
     )
     return (
         f'<div class="lib-summary">{summary}</div>'
-        '<table class="lib-table"><thead><tr><th>Document</th><th class="lib-num">Passages</th><th>Added</th></tr></thead>'
+        '<table class="lib-table"><thead><tr><th>Document</th><th class="lib-num">Passages</th>'
+        "<th>Added</th></tr></thead>"
         f"<tbody>{rows}</tbody></table>"
     )
 
@@ -352,7 +358,8 @@ def _library_row(item: SourceInfo) -> str:
     """A document's row: title, id (and address, for a web page), passages, when it was added."""
     address = f'<div class="lib-id">{_text(item.path)}</div>' if item.path.startswith(("http://", "https://")) else ""
     return (
-        f'<tr><td><div class="lib-title">{_text(item.title)}</div><div class="lib-id">{_text(item.source)}</div>{address}</td>'
+        f'<tr><td><div class="lib-title">{_text(item.title)}</div>'
+        f'<div class="lib-id">{_text(item.source)}</div>{address}</td>'
         f'<td class="lib-num">{item.chunks}</td><td class="lib-when">{_text(when(item.added))}</td></tr>'
     )
 

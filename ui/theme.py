@@ -99,7 +99,8 @@ footer {{ opacity: .7; }}
 .doc-head {{ padding: 4px 2px 10px; border-bottom: 1px solid {LINE}; margin-bottom: 8px; }}
 .doc-title {{ font-weight: 600; font-size: 1rem; color: {INK}; }}
 .doc-meta {{ color: {MUTED}; font-size: .8rem; margin-top: 2px; }}
-.doc-body {{ position: relative; max-height: max(240px, calc(64vh - 110px)); overflow-y: auto; white-space: pre-wrap; overflow-wrap: anywhere;
+.doc-body {{ position: relative; max-height: max(240px, calc(64vh - 110px)); overflow-y: auto;
+  white-space: pre-wrap; overflow-wrap: anywhere;
   font-family: 'IBM Plex Serif', Georgia, 'Times New Roman', serif; font-size: .95rem; line-height: 1.65;
   color: #323d4a; padding: 4px 10px 4px 2px; }}
 .doc-page {{ display: block; margin: 14px 0 6px; color: {MUTED}; font-family: inherit; font-size: .75rem;
@@ -112,14 +113,16 @@ footer {{ opacity: .7; }}
 #library .lib-table th {{ text-align: left; color: {MUTED}; font-weight: 500; font-size: .78rem; border: none;
   border-bottom: 1px solid {LINE}; padding: 6px 8px; background: none; }}
 #library .lib-table tr, #library .lib-table thead, #library .lib-table tbody {{ border: none; }}
-#library .lib-table td {{ border: none; border-bottom: 1px solid #edf1f5; padding: 8px; vertical-align: top; background: none; }}
+#library .lib-table td {{ border: none; border-bottom: 1px solid #edf1f5; padding: 8px; vertical-align: top;
+  background: none; }}
 .lib-title {{ color: {INK}; font-weight: 500; line-height: 1.35; }}
 .lib-id {{ color: {MUTED}; font-size: .75rem; word-break: break-all; }}
 .lib-num {{ text-align: right; white-space: nowrap; }}
 .lib-when {{ color: {MUTED}; white-space: nowrap; }}
 
 #remove-row {{ align-items: flex-end; }}
-#confirm-row {{ align-items: center; background: #fdf6ec; border: 1px solid #f0dcc0; border-radius: 8px; padding: 6px 10px; }}
+#confirm-row {{ align-items: center; background: #fdf6ec; border: 1px solid #f0dcc0; border-radius: 8px;
+  padding: 6px 10px; }}
 #confirm-row .notice {{ background: none; padding: 0; margin: 0; }}
 
 /* messages and empty states */

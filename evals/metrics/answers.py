@@ -37,7 +37,8 @@ def accuracy(correct: Sequence[bool]) -> float | None:
 
 
 def answer_words(text: str) -> int:
-    """How many words the answer has: white-space separated tokens with a letter or digit, markers such as ``[1]`` left out.
+    """How many words the answer has: white-space separated tokens with a letter or digit, markers such
+    as ``[1]`` left out.
 
     >>> answer_words("Bamako, on Thursday [1].")
     3

@@ -32,7 +32,8 @@ class PassageLike(Protocol):
 
 @dataclass(frozen=True)
 class SupportRanks:
-    """For each support string of one question, the 1-based rank of the first passage holding it (None: not retrieved)."""
+    """For each support string of one question, the 1-based rank of the first passage holding it
+    (None: not retrieved)."""
 
     first: tuple[int | None, ...]
 
