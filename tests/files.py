@@ -64,14 +64,15 @@ def release_page() -> str:
         if line.strip("- ")
     )
     article = "".join(f"<p>{html.escape(line)}</p>" for line in lines[headline + 1 :] if line != "***")
-    footer = "".join(f"<li><a href='/f{n}'>{item}</a></li>" for n, item in enumerate(
-        ["Contact us", "Careers", "Procurement", "Privacy policy", "Terms of use", "Follow IOM on social media"]))  # fmt: skip
+    links = ["Contact us", "Careers", "Procurement", "Privacy policy", "Terms of use", "Follow IOM on social media"]
+    footer = "".join(f"<li><a href='/f{n}'>{item}</a></li>" for n, item in enumerate(links))
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
         f"<title>{html.escape(lines[headline])} | International Organization for Migration</title>"
         "<script>window.dataLayer = [];</script><style>nav { display: flex }</style></head><body>"
         f"<header><nav class='main-menu'><ul>{menu}</ul></nav></header>"
-        f"<main><article><h1>{html.escape(lines[headline])}</h1><div class='date'>19 October 2023</div>{article}</article></main>"
+        f"<main><article><h1>{html.escape(lines[headline])}</h1><div class='date'>19 October 2023</div>"
+        f"{article}</article></main>"
         f"<aside><h2>Related news</h2><ul><li><a href='/r1'>IOM Supports Return of Stranded Migrants in Niger</a></li>"
         "<li><a href='/r2'>New Migrant Resource Centre Opens in Gao</a></li></ul></aside>"
         f"<footer><ul>{footer}</ul><p>© International Organization for Migration 2023</p></footer></body></html>"
@@ -80,7 +81,8 @@ def release_page() -> str:
 
 def make_docx(paragraphs: list[str], title: str | None = None, headings: dict[int, str] | None = None,
               table: list[list[str]] | None = None) -> bytes:  # fmt: skip
-    """A .docx made with python-docx: ``headings[i]`` (level 1) goes before paragraph ``i``, ``table`` after them all."""
+    """A .docx made with python-docx: ``headings[i]`` (level 1) goes before paragraph ``i``, ``table``
+    after them all."""
     import io
 
     import docx

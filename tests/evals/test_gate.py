@@ -1,4 +1,5 @@
-"""The CI gates: the release and licences datasets, answered with the real bundled model, stay above their thresholds."""
+"""The CI gates: the release and licences datasets, answered with the real bundled model, stay above
+their thresholds."""
 
 from functools import partial
 from pathlib import Path

@@ -24,7 +24,44 @@ from knowledge.embedding import HashingEmbedder
 PRESSROOM = Path(sys.executable).with_name("pressroom")
 ROOT = Path(__file__).resolve().parents[2]
 
-_WORDS = ["committee", "budget", "ministry", "justice", "report", "agency", "partner", "region", "village", "school", "water", "health", "trafficking", "migration", "border", "training", "project", "plan", "review", "audit", "council", "harvest", "market", "road", "clinic", "court", "police", "station", "survey", "grant", "funding", "donor", "office", "meeting", "session", "workshop"]
+_WORDS = [
+    "committee",
+    "budget",
+    "ministry",
+    "justice",
+    "report",
+    "agency",
+    "partner",
+    "region",
+    "village",
+    "school",
+    "water",
+    "health",
+    "trafficking",
+    "migration",
+    "border",
+    "training",
+    "project",
+    "plan",
+    "review",
+    "audit",
+    "council",
+    "harvest",
+    "market",
+    "road",
+    "clinic",
+    "court",
+    "police",
+    "station",
+    "survey",
+    "grant",
+    "funding",
+    "donor",
+    "office",
+    "meeting",
+    "session",
+    "workshop",
+]
 _PLACES = ["Bamako", "Dakar", "Accra", "Niamey", "Kayes", "Mopti", "Segou", "Gao", "Tombouctou", "Sikasso"]
 _MONTHS = ["January", "March", "May", "July", "September", "November"]
 
@@ -74,10 +111,10 @@ def edit_in_place(path: Path, seed: int) -> None:
 def pressroom(
     *args: str, home: Path, timeout: float = 180, env: dict[str, str] | None = None, **kwargs: object
 ) -> subprocess.CompletedProcess[str]:
-    """Run the ``pressroom`` console script with the fake model on ``home``."""
+    """Run the ``pressroom`` console script with the fake model on ``home`` (the caller checks its exit code)."""
     environment = {**os.environ, "PRESSROOM_HOME": str(home), "PRESSROOM_MODEL": "hashing", **(env or {})}
     return subprocess.run(
-        [str(PRESSROOM), *args], env=environment, capture_output=True, text=True, timeout=timeout, **kwargs
+        [str(PRESSROOM), *args], check=False, env=environment, capture_output=True, text=True, timeout=timeout, **kwargs
     )  # type: ignore[call-overload]
 
 

@@ -72,7 +72,7 @@ def scene(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scene]:
     shutil.copytree(v1, v2)
     for number, name in enumerate(sorted(files)[:8]):  # edited in place: same chunk counts, new chunk ids
         edit_in_place(v2 / name, seed=number)
-    (v2 / sorted(files)[-1]).unlink()  # one file gone from the folder
+    (v2 / max(files)).unlink()  # one file gone from the folder (the last by name)
     make_corpus(root / "extra", files=2, seed=99)
     shutil.copy(root / "extra" / "note-001.txt", v2 / "note-new.txt")  # and one new
     scene = Scene(root, root / "corpus", v1, v2, root / "base-v1", State({}, frozenset()), State({}, frozenset()), 0.0)

@@ -92,7 +92,9 @@ PUBLIC = {
     r"/": "the login page",
     r"/login/?": "where the login form posts",
     r"/logout": "ends a session",
-    r"/(favicon\.ico|robots\.txt|manifest\.json|theme\.css|gradio_api/theme\.css)": "static files that draw the login page",
+    r"/(favicon\.ico|robots\.txt|manifest\.json|theme\.css|gradio_api/theme\.css)": (
+        "static files that draw the login page"
+    ),
     r"/(static|assets|svelte)/\{path:path\}": "the page's code and styles (the login page needs them)",
     r"/pwa_icon(/\{size\})?": "the app's icon",
     r"/gradio_api/(user|token|app_id)/?": "the caller's own session: null without a login",
@@ -148,8 +150,16 @@ def test_every_page_and_api_route_requires_the_login(server: Server) -> None:
                 )
                 refused += 1
     statuses = {(method, path): status for method, path, status in checked}
-    for key in [("GET", "/config"), ("GET", "/gradio_api/info"), ("POST", "/gradio_api/call/{api_name}"), ("POST", "/gradio_api/run/{api_name}"),
-                ("POST", "/gradio_api/queue/join"), ("POST", "/gradio_api/upload"), ("GET", "/gradio_api/file={path_or_url:path}")]:  # fmt: skip
+    guarded = [
+        ("GET", "/config"),
+        ("GET", "/gradio_api/info"),
+        ("POST", "/gradio_api/call/{api_name}"),
+        ("POST", "/gradio_api/run/{api_name}"),
+        ("POST", "/gradio_api/queue/join"),
+        ("POST", "/gradio_api/upload"),
+        ("GET", "/gradio_api/file={path_or_url:path}"),
+    ]
+    for key in guarded:
         assert statuses[key] == 401, (key, statuses.get(key))
     assert refused >= 20, checked
 
@@ -206,7 +216,7 @@ def snapshot(folder: Path) -> set[Path]:
         "..",
         ".hidden-escaped-upload.txt",
         "con..escaped-upload.txt",
-    ],  # fmt: skip
+    ],
 )
 def test_upload_names_cannot_escape_the_uploads_folder(server: Server, name: str, tmp_path: Path) -> None:
     watched = [server.home.parent, Path("/tmp")]
@@ -339,7 +349,9 @@ def test_misconfigured_secrets_are_not_echoed(tmp_path: Path, variable: str, val
     home = tmp_path / "home"
     env = {**os.environ, "PRESSROOM_HOME": str(home), "PRESSROOM_MODEL": "hashing", variable: value}
     command = ["chat", "--port", str(free_port())] if variable == "PRESSROOM_AUTH" else ["sources"]
-    result = subprocess.run([str(PRESSROOM), *command], env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [str(PRESSROOM), *command], check=False, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 1 and result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, (
         result.stderr
     )

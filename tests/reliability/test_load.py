@@ -93,10 +93,15 @@ def chat_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
 
 
 def generate(url: str, clients: int, seconds: float) -> dict[str, Any]:
+    arguments = ["--url", url, "--clients", str(clients), "--seconds", str(seconds)]
     run = subprocess.run(
-        [sys.executable, "-m", "tests.reliability.load", "--url", url, "--clients", str(clients), "--seconds", str(seconds)],
-        cwd=ROOT, capture_output=True, text=True, timeout=seconds + 240,
-    )  # fmt: skip
+        [sys.executable, "-m", "tests.reliability.load", *arguments],
+        check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=seconds + 240,
+    )
     assert run.returncode == 0, run.stderr[-3000:]
     return json.loads(run.stdout.strip().splitlines()[-1])
 
@@ -122,8 +127,10 @@ def figure(
 ) -> dict[str, Any]:
     """The same fields as ``bench.figures.Figure.as_dict`` (without importing bench)."""
     ratio = round(value / floor, 3) if floor else None
-    return {"name": name, "value": value, "unit": unit, "floor": floor, "floor_label": floor_label, "target": "", "note": note,
-            "extra": {}, "ratio": ratio, "met": None}  # fmt: skip
+    return {
+        "name": name, "value": value, "unit": unit, "floor": floor, "floor_label": floor_label, "target": "",
+        "note": note, "extra": {}, "ratio": ratio, "met": None,
+    }  # fmt: skip
 
 
 def test_sixteen_clients_for_sixty_seconds(chat_server: tuple[str, subprocess.Popen[str]]) -> None:
@@ -172,7 +179,7 @@ def test_sixteen_clients_for_sixty_seconds(chat_server: tuple[str, subprocess.Po
                 single["p95_ms"],
                 "one client alone, p95",
                 note="one request at a time is served: the ratio is about the queue's length",
-            ),  # fmt: skip
+            ),
             figure("load /ask p50, 16 clients", many["p50_ms"], "ms", single["p50_ms"], "one client alone, p50"),
             figure(
                 "load throughput",
@@ -180,7 +187,7 @@ def test_sixteen_clients_for_sixty_seconds(chat_server: tuple[str, subprocess.Po
                 "requests/s",
                 round(len(floor["requests"]) / floor["seconds"], 2),
                 "one client alone",
-            ),  # fmt: skip
+            ),
             figure(
                 "load server memory growth",
                 memory["growth_mb"],

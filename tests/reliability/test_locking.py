@@ -3,6 +3,7 @@ says clearly that another one is running; the index ends up holding everything, 
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 import threading
@@ -74,7 +75,7 @@ def test_two_ingests_at_once_take_turns_and_both_complete(tmp_path: Path) -> Non
         assert json_of(subprocess.CompletedProcess([], 0, out, err))["errors"] == []
     writes = intervals(log)
     assert {pid for *_, pid in writes} == {run.pid for run in runs}
-    for (start, end, pid), (next_start, _, next_pid) in zip(writes, writes[1:]):
+    for (_, end, pid), (next_start, _, next_pid) in itertools.pairwise(writes):
         assert end <= next_start, f"writes of {pid} and {next_pid} overlapped"
     state = check_invariants(open_index(home))
     assert len(state.texts) == 1 + 30  # the release, indexed once on first use, and both folders
@@ -121,7 +122,7 @@ def test_the_cli_gives_one_line_when_the_wait_runs_out(tmp_path: Path) -> None:
     )
     try:
         result = spawn("-c", short_wait, "ingest", str(tmp_path / "notes"), home=home, python=True)
-        out, err = result.communicate(timeout=120)
+        _, err = result.communicate(timeout=120)
     finally:
         holder.kill()
         holder.wait()
@@ -164,7 +165,7 @@ def test_threads_of_one_process_take_turns_too(
     def ingest(folder: Path) -> None:
         try:
             assert fake_index.ingest([folder]).errors == []
-        except BaseException as error:  # reported below, in the test's thread
+        except BaseException as error:  # noqa: BLE001 - a thread's failure, reported below in the test's thread
             errors.append(error)
 
     threads = [threading.Thread(target=ingest, args=(folder,)) for folder in folders]

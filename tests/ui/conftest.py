@@ -22,10 +22,12 @@ from knowledge.embedding import Embedder
 GRADIO_NOISE = pytest.mark.filterwarnings("ignore::pandas.errors.Pandas4Warning")
 
 # A memo that tries every trick: live HTML, an event handler, markdown links and images, maths.
+# (A backslash at the end of a line joins it to the next: the memo's lines are longer than the code's.)
 HOSTILE_MEMO = """Hostile Test Memo About The Audit Committee
 
 The audit committee <script>window.__pwned = "script"</script> met in Geneva on 4 March 2024 to review the accounts.
-The auditor <img src=x onerror="window.__pwned='img'"> signed the [final report](javascript:window.__pwned='link') and ![a pixel](http://203.0.113.9/pixel.png) approved it, **without** $$x^2$$ reservations.
+The auditor <img src=x onerror="window.__pwned='img'"> signed the [final report](javascript:window.__pwned='link') \
+and ![a pixel](http://203.0.113.9/pixel.png) approved it, **without** $$x^2$$ reservations.
 """
 HOSTILE_QUESTION = "When did the audit committee meet to review the accounts?"
 

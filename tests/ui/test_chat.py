@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from dataclasses import asdict
 from pathlib import Path
@@ -26,7 +27,7 @@ def test_reply_streams_then_brings_its_sources(conversation: Conversation) -> No
     assert steps[0].messages == [{"role": "user", "content": "When was the plan launched\\?"}]
     assert len(steps) > 3, "the answer should arrive in several pieces"
     growing = [step.messages[-1]["content"] for step in steps[1:-1]]
-    assert all(len(a) <= len(b) for a, b in zip(growing, growing[1:]))
+    assert all(len(a) <= len(b) for a, b in itertools.pairwise(growing))
     last = steps[-1]
     assert last.done and len(last.turns) == 1 and last.turns[0].answer is not None
     assert 'class="src-card"' in (last.sources or "")

@@ -31,7 +31,8 @@ def fake_model(use_fake_model: None) -> None:
 def test_help_does_not_import_heavy_libraries() -> None:
     code = (
         "import sys\nfrom ui.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in ('torch', 'chromadb', 'gradio', 'sentence_transformers', 'langchain_core') if m in sys.modules))"
+        "heavy = ('torch', 'chromadb', 'gradio', 'sentence_transformers', 'langchain_core')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=Path(__file__).parents[2]
@@ -43,7 +44,11 @@ def test_console_script_answers_in_json(tmp_path: Path) -> None:
     script = Path(sys.executable).parent / "pressroom"
     env = {**os.environ, "PRESSROOM_HOME": str(tmp_path / "home"), "PRESSROOM_MODEL": "hashing"}
     result = subprocess.run(
-        [str(script), "ask", "--json", "Who chaired the launch ceremony?"], capture_output=True, text=True, env=env
+        [str(script), "ask", "--json", "Who chaired the launch ceremony?"],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
     )
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
@@ -57,7 +62,8 @@ def test_ingest_twice_embeds_nothing_the_second_time(capsys: pytest.CaptureFixtu
     assert code == 0 and first["added"] == 1 and first["embedded"] >= 1
     code, out, _ = run(capsys, "ingest", "--json", str(tmp_path / "note.txt"))
     assert json.loads(out) == {
-        "files": 1, "added": 0, "unchanged": 1, "removed": 0, "embedded": 0, "errors": [], "duplicates": 0, "skipped": [], "notes": [],
+        "files": 1, "added": 0, "unchanged": 1, "removed": 0, "embedded": 0, "errors": [], "duplicates": 0,
+        "skipped": [], "notes": [],
     }  # fmt: skip
     code, out, _ = run(capsys, "ingest", str(tmp_path / "note.txt"))
     assert "1 file(s) read (0 added or updated, 1 unchanged" in out and "0 chunk(s) embedded" in out
@@ -179,10 +185,12 @@ def test_a_binary_file_in_a_folder_is_named_and_the_text_files_are_read(
     assert code == 0
     assert (
         out.splitlines()[0]
-        == "2 file(s) read (2 added or updated, 0 unchanged, 0 already indexed under another name), 1 skipped, 0 removed; 2 chunk(s) embedded."
+        == "2 file(s) read (2 added or updated, 0 unchanged, 0 already indexed under another name), 1 skipped, "
+        "0 removed; 2 chunk(s) embedded."
     )
+    logo = tmp_path / "docs" / "logo"
     assert err.splitlines() == [
-        f"skipped: {tmp_path / 'docs' / 'logo'}: looks like a binary file, not text; convert it to text, .docx or .pdf first."
+        f"skipped: {logo}: looks like a binary file, not text; convert it to text, .docx or .pdf first."
     ]
     code, out, _ = run(capsys, "ingest", "--json", str(tmp_path / "docs"))
     assert json.loads(out)["skipped"] == [
@@ -219,11 +227,12 @@ def test_a_link_loop_does_not_stop_a_folder(tmp_path: Path) -> None:
     }
     command = [sys.executable, "-m", "ui.cli"]
 
-    folder = subprocess.run([*command, "ingest", str(tmp_path / "d")], capture_output=True, text=True, env=env)
-    named = subprocess.run(
-        [*command, "ingest", str(tmp_path / "d" / "loop.txt")], capture_output=True, text=True, env=env
-    )
-    listed = subprocess.run([*command, "sources", "--json"], capture_output=True, text=True, env=env)
+    def pressroom(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*command, *args], check=False, capture_output=True, text=True, env=env)
+
+    folder = pressroom("ingest", str(tmp_path / "d"))
+    named = pressroom("ingest", str(tmp_path / "d" / "loop.txt"))
+    listed = pressroom("sources", "--json")
 
     loop = f"{tmp_path / 'd' / 'loop.txt'}: is a symbolic link that loops back on itself; fix or remove the link."
     assert (folder.returncode, folder.stderr) == (0, f"skipped: {loop}\n")
@@ -245,7 +254,8 @@ def test_a_quote_with_its_own_quote_marks_gets_no_second_pair() -> None:
     "args", [["sources"], ["sources", "--json"], ["ask", "When was the plan launched?"], ["--help"]], ids=" ".join
 )
 def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path: Path, args: list[str]) -> None:
-    """``pressroom sources | head -1``: when the reader has closed the pipe, exit 0 and say nothing, as Unix tools do."""
+    """``pressroom sources | head -1``: when the reader has closed the pipe, exit 0 and say nothing, as Unix
+    tools do."""
     script = Path(sys.executable).parent / "pressroom"
     env = {**os.environ, "PRESSROOM_HOME": str(tmp_path / "home"), "PRESSROOM_MODEL": "hashing"}
     subprocess.run([str(script), "sources"], env=env, capture_output=True, check=True)  # first use done

@@ -14,7 +14,10 @@ from assistant.types import Answer, Citation
 from knowledge.types import Document, Passage, SourceInfo
 from ui import render
 
-HOSTILE = '<script>alert(1)</script> <img src=x onerror="alert(2)"> [link](javascript:alert(3)) ![px](http://x/p.png) **b** $$x$$'
+HOSTILE = (
+    '<script>alert(1)</script> <img src=x onerror="alert(2)"> [link](javascript:alert(3)) ![px](http://x/p.png) '
+    "**b** $$x$$"
+)
 ALLOWED_TAGS = {
     "div",
     "article",
@@ -133,8 +136,8 @@ def test_unsupported_sentences_are_underlined_and_notices_shown() -> None:
 
     assert '<sup class="cite-marker" title="Source 1">1</sup>' in message
     assert (
-        '<span class="unsupported" title="The sources do not support this sentence">It cost &lt;b&gt;\\$5m&lt;\\/b&gt;\\.</span>'
-        in message
+        '<span class="unsupported" title="The sources do not support this sentence">'
+        "It cost &lt;b&gt;\\$5m&lt;\\/b&gt;\\.</span>" in message
     )
     assert "Underlined sentences are not supported by the sources." in message
     assert message.endswith(
@@ -222,8 +225,8 @@ def test_a_web_page_card_shows_its_address_as_a_link() -> None:
     viewer = render.document_view(page)
 
     assert (
-        '<a href="https://www.iom.int/news/plan?a=1&amp;b=&lt;2&gt;" target="_blank" rel="noopener noreferrer nofollow">'
-        in html
+        '<a href="https://www.iom.int/news/plan?a=1&amp;b=&lt;2&gt;" target="_blank" '
+        'rel="noopener noreferrer nofollow">' in html
     )
     assert parsed(html).tags <= ALLOWED_TAGS | {"a"} and "https://www.iom.int/news/plan" in viewer
     assert "<a " not in render.sources_panel(answer, lambda _: document(text))  # a file: no link
