@@ -214,3 +214,22 @@ def json_of(result: subprocess.CompletedProcess[str]) -> dict[str, object]:
 @pytest.fixture
 def corpus(tmp_path: Path) -> dict[str, Path]:
     return make_corpus(tmp_path / "corpus", files=12, seed=7)
+
+
+@pytest.fixture
+def filled(fake_index: Index, tmp_path: Path) -> Index:
+    """The release, five notes and one file added through the chat (kept under uploads/): what an
+    archive must carry."""
+    fake_index.ingest([*make_corpus(tmp_path / "notes", files=5, seed=3).values()])
+    uploads = fake_index.settings.home / "uploads"
+    uploads.mkdir(parents=True)
+    (uploads / "Memo été 2024.txt").write_text(
+        "Memo From The Board\n\nThe board met in Gao on 2 June 2024 to approve the grant.\n"
+    )
+    fake_index.ingest([uploads / "Memo été 2024.txt"])
+    return fake_index
+
+
+def other_home(tmp_path: Path, name: str = "elsewhere") -> Index:
+    """An index in another home under ``tmp_path``: where an archive is imported."""
+    return open_index(tmp_path / name)
