@@ -28,8 +28,8 @@ from datetime import date
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
+from assistant import get_answerer
 from assistant.analysis import analyse
-from assistant.chain import get_answerer
 from assistant.extractive import ExtractiveAnswerer, Rules
 from assistant.fitted import FEATURES, FittedModel, save_model, vector, weights_path
 from evals.dataset import Dataset, Item, load_dataset

@@ -59,7 +59,7 @@ def header(summary: str = "") -> str:
 
 def answerer_names() -> list[str]:
     """Every registered answerer, so a new one (an LLM) shows up in Settings without UI changes."""
-    from assistant.chain import ANSWERERS
+    from assistant import ANSWERERS
 
     return sorted(ANSWERERS)
 
