@@ -12,30 +12,36 @@ import importlib
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from assistant.inputs import check_inputs
+from assistant.inputs import Inputs, check_inputs
 from assistant.types import Answer, Citation, SentenceCheck
 from knowledge import ConfigError, Index, PressroomError, QuestionError, default_index
 
 if TYPE_CHECKING:
     from assistant.analysis import analyse
-    from assistant.answerer import Answerer
-    from assistant.chain import ANSWERERS, get_answerer, stream_answer
+    from assistant.answerer import Answerer, Draft, Quote
+    from assistant.chain import build_chain
     from assistant.extractive import ExtractiveAnswerer, Rules
     from assistant.fitted import FEATURES, FittedModel, save_model, vector, weights_path
+    from assistant.registry import ANSWERERS, get_answerer
+    from assistant.steps import Pipeline, Question
 
 # The parts the evaluation suite, the chat and the benchmarks build on, loaded on first use (the
 # answerers pull in LangChain): name -> module.
 _LAZY: dict[str, str] = {
-    "ANSWERERS": "assistant.chain",
+    "ANSWERERS": "assistant.registry",
     "Answerer": "assistant.answerer",
+    "Draft": "assistant.answerer",
     "ExtractiveAnswerer": "assistant.extractive",
     "FEATURES": "assistant.fitted",
     "FittedModel": "assistant.fitted",
+    "Pipeline": "assistant.steps",
+    "Question": "assistant.steps",
+    "Quote": "assistant.answerer",
     "Rules": "assistant.extractive",
     "analyse": "assistant.analysis",
-    "get_answerer": "assistant.chain",
+    "build_chain": "assistant.chain",
+    "get_answerer": "assistant.registry",
     "save_model": "assistant.fitted",
-    "stream_answer": "assistant.chain",
     "vector": "assistant.fitted",
     "weights_path": "assistant.fitted",
 }
@@ -63,13 +69,8 @@ def ask(
     ``PressroomError`` with a message for people when the question, ``k``, the answerer or the index
     cannot be used (``assistant.inputs``: the same messages as the command line and the chat's endpoints).
     """
-    from assistant.chain import build_chain
-
     inputs = check_inputs(question, k, answerer)
-    chain = build_chain(index or default_index(), inputs.answerer, rerank)
-    return chain.invoke(
-        {"question": inputs.question, "k": inputs.k, "history": list(history or []), "rerank": bool(rerank)}
-    )
+    return _chain(index or default_index(), inputs, rerank).invoke(_question(inputs, history))
 
 
 def ask_stream(
@@ -89,11 +90,26 @@ def ask_stream(
     >>> for item in ask_stream("When was the plan launched?", answerer="llm"):   # doctest: +SKIP
     ...     print(item if isinstance(item, str) else "\n" + item.text)
     """
-    from assistant.chain import stream_answer
+    inputs = check_inputs(question, k, answerer)  # at once: a mistake is refused before the first piece
+    return _streamed(index or default_index(), inputs, _question(inputs, history), rerank)
 
-    inputs = check_inputs(question, k, answerer)
-    state = {"question": inputs.question, "k": inputs.k, "history": list(history or []), "rerank": bool(rerank)}
-    return stream_answer(index or default_index(), inputs.answerer, state)
+
+def _streamed(index: Index, inputs: Inputs, question: Question, rerank: bool) -> Iterator[str | Answer]:
+    yield from _chain(index, inputs, rerank).stream(question)
+
+
+def _chain(index: Index, inputs: Inputs, rerank: bool) -> Any:
+    """The chain for checked ``inputs`` (``build_chain``), its answerer built once per index."""
+    from assistant.chain import build_chain
+    from assistant.registry import answerer_for
+
+    return build_chain(index, answerer_for(index, inputs.answerer, rerank), rerank)
+
+
+def _question(inputs: Inputs, history: Sequence[object] | None) -> Question:
+    from assistant.steps import Question
+
+    return Question(inputs.question, inputs.k, tuple(history or ()))
 
 
 __all__ = [
@@ -103,19 +119,23 @@ __all__ = [
     "Answerer",
     "Citation",
     "ConfigError",
+    "Draft",
     "ExtractiveAnswerer",
     "FittedModel",
+    "Pipeline",
     "PressroomError",
+    "Question",
     "QuestionError",
+    "Quote",
     "Rules",
     "SentenceCheck",
     "analyse",
     "ask",
     "ask_stream",
+    "build_chain",
     "check_inputs",
     "get_answerer",
     "save_model",
-    "stream_answer",
     "vector",
     "weights_path",
 ]

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from assistant.question import Expect, expected, focus_terms
-from knowledge.language import detect_language
+from knowledge import detect_language
 
 Frequencies = Callable[[Iterable[str]], tuple[int, dict[str, int]]]  # (documents, frequency of each known term)
 

@@ -11,8 +11,7 @@ from collections.abc import Callable
 
 from assistant.answerer import Draft, Quote
 from assistant.types import Citation
-from knowledge.language import language_at
-from knowledge.types import Document
+from knowledge import Document, language_at
 
 
 def cite(draft: Draft, documents: Callable[[str], Document]) -> tuple[str, tuple[Citation, ...], tuple[str, ...]]:

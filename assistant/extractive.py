@@ -20,38 +20,15 @@ from functools import lru_cache
 
 from assistant.analysis import Analysis, analyse
 from assistant.answerer import Answerer, Draft, Quote
+from assistant.candidates import Candidate, adjacent, candidate_sentences, closes_in, overlaps, with_closing
 from assistant.fitted import FittedModel, load_model
-from assistant.prompt import looks_like_instruction
-from assistant.question import Expect, kind_strength, other_time
-from assistant.sentences import DEFINES, FIELD, asked_names, closing_quote, refers_back, statement_units, unit_before
-from knowledge.crossencoder import Reranker
-from knowledge.embedding import Embedder
-from knowledge.language import detect_language
-from knowledge.rerank import scored_text
-from knowledge.text import flowed, terms
-from knowledge.types import Document, Passage
+from assistant.kinds import kind_strength
+from assistant.question import Expect
+from assistant.sentences import FIELD, asked_names
+from assistant.times import other_time
+from knowledge import Document, Embedder, Passage, Reranker, detect_language, flowed, scored_text, terms
 
 Vector = list[float]
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A sentence that might answer, with its evidence."""
-
-    passage_rank: int
-    source: str
-    start: int
-    end: int
-    text: str
-    closing: tuple[int, int, str] | None = None  # the sentence that closes a quotation this one opens
-    antecedent: str = ""  # the sentence before, when this one refers back to it ("These two initiatives ...")
-    antecedent_start: int = -1  # where that sentence starts
-    meaning: float = 0.0  # cosine similarity of sentence and question
-    words: float = 0.0  # share of the question's focus terms found in the sentence (its title counts less)
-    kind: float = 0.0  # 1 holds the kind of answer asked for, 0.5 partly, 0 not (1 when any kind will do)
-    ce: float = 0.0  # the cross-encoder's logit for (question, sentence); 0 when it was not asked
-    score: float = 0.0
-    features: tuple[tuple[str, float], ...] = ()  # the named evidence the fitted model weighed (see assistant.fitted)
 
 
 # Kinds whose answers have a form nothing else has (a phone number, an e-mail address, "Full Name
@@ -157,7 +134,8 @@ class ExtractiveAnswerer(Answerer):
             scored = [c for c in scored if c.kind > 0] or scored
         contact = rules.owner and fitted is None and kind in (Expect.PHONE, Expect.EMAIL)
         if contact and (names := asked_names(self.unnamed(question))):
-            # ... unless it belongs to another than the one the question names (the Dutch Embassy's phone is not UNODC's).
+            # ... unless it belongs to another than the one the question names (the Dutch Embassy's
+            # phone is not UNODC's).
             scored = [c for c in scored if c.kind == 0 or names & _terms(f"{c.text} {c.antecedent}")]
             if not scored:
                 return self.abstain(f"no retrieved {kind.value} belongs to what the question names")
@@ -181,8 +159,8 @@ class ExtractiveAnswerer(Answerer):
         if kind is Expect.PERSON and FIELD.match(best.text) and best.antecedent_start >= 0:
             # "Who do I reach at this address?": the name that opens the contact line, quoted with it.
             chosen = [replace(best, start=best.antecedent_start, text=f"{best.antecedent} {best.text}")]
-        elif rules.speaker and best.closing and _adjacent(best):
-            chosen = [_with_closing(best)]
+        elif rules.speaker and best.closing and adjacent(best):
+            chosen = [with_closing(best)]
         elif rules.speaker and best.closing and kind is Expect.PERSON:
             start, end, text = best.closing
             chosen = [replace(best, closing=None), replace(best, start=start, end=end, text=text, closing=None)]
@@ -201,9 +179,9 @@ class ExtractiveAnswerer(Answerer):
                 and runner_up.words >= best.words - self.weights.lead
             )
         if rules.runner_up and len(chosen) == 1 and runner_up and close:
-            if _closes_in(runner_up, best):  # the runner-up opens the quotation the best sentence closes
-                chosen = [_with_closing(runner_up)]
-            elif not _overlaps(runner_up, chosen[0]):  # else it is already quoted within the quotation
+            if closes_in(runner_up, best):  # the runner-up opens the quotation the best sentence closes
+                chosen = [with_closing(runner_up)]
+            elif not overlaps(runner_up, chosen[0]):  # else it is already quoted within the quotation
                 chosen.append(replace(runner_up, closing=None))
         chosen.sort(key=lambda c: (c.source, c.start))
         text = " ".join(f"{flowed(c.text)} [{number}]" for number, c in enumerate(chosen, 1))
@@ -218,8 +196,9 @@ class ExtractiveAnswerer(Answerer):
             evidence=best.features if fitted is not None else (),
         )
 
-    def abstain(self, note: str = "", confidence: float | None = None) -> Draft:  # type: ignore[override]
-        return replace(Answerer.abstain(note), confidence=confidence)
+    def candidates(self, passages: Sequence[Passage], headings: bool = False) -> list[Candidate]:
+        """The candidate sentences of the passages (``assistant.candidates``)."""
+        return candidate_sentences(passages, self.documents, headings)
 
     def _fitted_for(self, analysis: Analysis, passages: Sequence[Passage]) -> FittedModel | None:
         """The fitted model when the cross-encoder can read both sides (English), else None (hand-set weights)."""
@@ -228,42 +207,6 @@ class ExtractiveAnswerer(Answerer):
         # Every passage, not just the first: a French sentence among English ones would be read by a
         # model that knows only English (an English question about a French text keeps today's route).
         return self.model if passages and all(detect_language(p.text) == "en" for p in passages) else None
-
-    def candidates(self, passages: Sequence[Passage], headings: bool = False) -> list[Candidate]:
-        """Sentences of the passages, at their offsets in the stored document.
-
-        Headings, and lines written like titles ('The "Artistic License"'), are left out unless
-        asked for: they name a topic rather than state a fact, except for the odd date or version
-        line ("Version 2, June 1991") that a typed question wants.
-        """
-        seen: set[tuple[str, int, int]] = set()
-        result = []
-        for rank, passage in enumerate(passages):
-            document = self.documents(passage)
-            sentences = statement_units(
-                document.source, document.sha256 or document.added, document.text, statements=not headings
-            )
-            for number, unit in enumerate(sentences):
-                # A sentence the chunker cut in two belongs to the passage that holds most of it.
-                inside = 2 * (min(unit.end, passage.end) - max(unit.start, passage.start)) >= unit.end - unit.start
-                key = (passage.source, unit.start, unit.end)
-                text = document.text[unit.start : unit.end]
-                # Text addressed to a model ("ignore your instructions ...") is never evidence, as in the LLM's grounding.
-                if inside and key not in seen and len(text.split()) >= 3 and not looks_like_instruction(text):
-                    seen.add(key)
-                    closing = closing_quote(document.text, sentences, number)
-                    points_back = number > 0 and refers_back(document.text, sentences, number)
-                    before = sentences[number - 1] if points_back else None
-                    if DEFINES.match(text):  # '"Larger Work"' / 'means a work that ...': the term is the line before
-                        before = unit_before(
-                            document.source, document.sha256 or document.added, document.text, unit.start
-                        )
-                    antecedent = document.text[before.start : before.end] if before else ""
-                    start = before.start if before else -1
-                    result.append(
-                        Candidate(rank, passage.source, unit.start, unit.end, text, closing, antecedent, start)
-                    )
-        return result
 
     def score(
         self,
@@ -381,7 +324,7 @@ def _alternative(scored: Sequence[Candidate], chosen: Sequence[Candidate], fitte
     """The best sentence not quoted, offered beside an answer the model is unsure of (fitted model only)."""
     if fitted is None:
         return None
-    other = next((c for c in scored if not any(_overlaps(c, q) for q in chosen)), None)
+    other = next((c for c in scored if not any(overlaps(c, q) for q in chosen)), None)
     return Quote(0, other.source, other.start, other.end) if other else None
 
 
@@ -389,24 +332,3 @@ def _alternative(scored: Sequence[Candidate], chosen: Sequence[Candidate], fitte
 def _terms(text: str) -> frozenset[str]:
     """The search terms of a sentence (the same sentences come back question after question)."""
     return frozenset(terms(text))
-
-
-def _adjacent(candidate: Candidate) -> bool:
-    """True when the quotation ``candidate`` opens closes in the very next sentence (one span holds both)."""
-    return candidate.closing is not None and candidate.closing[0] - candidate.end <= 3
-
-
-def _with_closing(candidate: Candidate) -> Candidate:
-    """The quotation ``candidate`` opens, up to the sentence naming its speaker, as one quote."""
-    assert candidate.closing is not None
-    start, end, text = candidate.closing
-    return replace(candidate, end=end, text=f"{candidate.text} {text}", closing=None)
-
-
-def _closes_in(opener: Candidate, closer: Candidate) -> bool:
-    """True when ``opener`` opens a quotation that closes, in the very next sentence, with ``closer``."""
-    return _adjacent(opener) and opener.source == closer.source and opener.closing[:2] == (closer.start, closer.end)  # type: ignore[index]
-
-
-def _overlaps(candidate: Candidate, other: Candidate) -> bool:
-    return candidate.source == other.source and candidate.start < other.end and other.start < candidate.end

@@ -24,7 +24,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from knowledge.errors import ConfigError
+from knowledge import ConfigError
 
 # The evidence about one candidate sentence, in the order the weights file lists them.
 FEATURES = (

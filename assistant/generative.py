@@ -23,18 +23,19 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from assistant.answerer import ABSTAIN_TEXT, Answerer, Draft
+from assistant.chat_models import chat_model
 from assistant.grounding import GroundingChecker, Thresholds
-from assistant.llm import REPORTS_FINISH, LLMSettings, ModelCutOff, ModelTimeout, chat_model, explain_failure, finished
+from assistant.kinds import kind_strength
+from assistant.llm import REPORTS_FINISH, LLMSettings, ModelCutOff, ModelTimeout, explain_failure, finished
 from assistant.prompt import build_messages, strip_echo
-from assistant.question import Expect, expected, kind_strength
+from assistant.question import Expect, expected
 from assistant.rewrite import rewrite
 from assistant.types import SentenceCheck
-from knowledge.embedding import Embedder
-from knowledge.types import Document, Passage
+from knowledge import ConfigError, Document, Embedder, Passage
 
 _MARKERS = re.compile(r"\s*\[\d+\]")
 UNSUPPORTED_NOTICE = "The model's answer is not supported by the sources, so this is the extractive answer instead."
@@ -43,17 +44,10 @@ _ABSTENTION = re.compile(
     r"^\W*(?:the sources? (?:do|does) not (?:say|answer|mention|contain|provide|state)|"
     r"(?:there is |i (?:have|found) )?no (?:information|answer|mention)|"
     r"i (?:do not|don't|cannot|can't) (?:know|answer|find)|"
-    r"(?:the )?(?:sources?|passages?|documents?|text) (?:do|does)(?: not|n't) (?:say|answer|mention|contain|provide|state))",
+    r"(?:the )?(?:sources?|passages?|documents?|text) (?:do|does)(?: not|n't) "
+    r"(?:say|answer|mention|contain|provide|state))",
     re.IGNORECASE,
 )
-
-
-@dataclass(frozen=True)
-class GenerativeDraft(Draft):
-    """A draft with the grounding checks of the model's sentences and a notice for people."""
-
-    grounding: tuple[SentenceCheck, ...] = ()
-    notice: str = ""
 
 
 ModelSource = Callable[[], Any]
@@ -102,7 +96,8 @@ class GenerativeAnswerer(Answerer):
         try:
             settings = self.settings
             model = self.model(settings) if history else None
-        except Exception:  # a model that cannot be built leaves the rule-based rewrite
+        except Exception:  # noqa: BLE001 - a boundary: a provider's constructor (langchain-openai, -ollama)
+            # raises errors of its own, not documented; a model that cannot be built leaves the rule-based rewrite.
             model, settings = None, None
         return rewrite(question, history, model, timeout=min(20.0, settings.timeout) if settings else 20.0)
 
@@ -140,7 +135,8 @@ class GenerativeAnswerer(Answerer):
                     raise ModelCutOff("the answer stream ended before the model finished")
             else:
                 pieces.append(_text(model.invoke(messages)))
-        except Exception as error:  # whatever failed, the person gets the extractive answer and one sentence why
+        except Exception as error:  # noqa: BLE001 - a boundary: any LangChain chat model, any provider's errors
+            # (not documented): whatever failed, the person gets the extractive answer and one sentence why.
             settings = self._settings_or_default()
             yield self._fall_back(question, query, passages, explain_failure(error, settings), ())
             return
@@ -154,9 +150,7 @@ class GenerativeAnswerer(Answerer):
                 question, query, passages, "The model returned an empty answer; this is the extractive answer.", ()
             )
         if _ABSTENTION.match(reply):
-            return GenerativeDraft(
-                text=ABSTAIN_TEXT, abstained=True, notes=("the model found no answer in the sources",)
-            )
+            return Draft(text=ABSTAIN_TEXT, abstained=True, notes=("the model found no answer in the sources",))
         grounded = self.checker.check(reply, passages, question)
         if grounded.whole_unsupported:
             return self._fall_back(question, query, passages, UNSUPPORTED_NOTICE, grounded.checks, grounded.notes)
@@ -164,17 +158,21 @@ class GenerativeAnswerer(Answerer):
         supported = [_MARKERS.sub("", c.sentence) for c in grounded.checks if c.supported]
         if kind is not Expect.ANY and not any(kind_strength(text, kind, question) > 0 for text in supported):
             # Supported, but beside the point: "When ...?" answered without a date.
-            notice = f"The model's answer does not give the {kind.value} the question asks for, so this is the extractive answer instead."
+            notice = (
+                f"The model's answer does not give the {kind.value} the question asks for, "
+                "so this is the extractive answer instead."
+            )
             return self._fall_back(question, query, passages, notice, grounded.checks, grounded.notes)
         unsupported = sum(not c.supported for c in grounded.checks)
         notice = (
             f"{unsupported} sentence{'s' if unsupported > 1 else ''} of this answer "
-            f"{'are' if unsupported > 1 else 'is'} not supported by the sources and {'have' if unsupported > 1 else 'has'} no citation."
+            f"{'are' if unsupported > 1 else 'is'} not supported by the sources and "
+            f"{'have' if unsupported > 1 else 'has'} no citation."
             if unsupported
             else ""
         )
         notes = (f"grounded {len(grounded.checks) - unsupported}/{len(grounded.checks)} sentences",) + grounded.notes
-        return GenerativeDraft(
+        return Draft(
             text=grounded.text,
             quotes=grounded.quotes,
             notes=((notice,) if notice else ()) + notes,
@@ -190,9 +188,9 @@ class GenerativeAnswerer(Answerer):
         notice: str,
         checks: tuple[SentenceCheck, ...],
         notes: tuple[str, ...] = (),
-    ) -> GenerativeDraft:
+    ) -> Draft:
         draft = self.fallback.answer(question, query, passages)
-        return GenerativeDraft(
+        return Draft(
             text=draft.text,
             quotes=draft.quotes,
             abstained=draft.abstained,
@@ -204,7 +202,7 @@ class GenerativeAnswerer(Answerer):
     def _settings_or_default(self) -> LLMSettings:
         try:
             return self.settings
-        except Exception:
+        except ConfigError:  # settings that cannot be read: messages describe the default model
             return LLMSettings()
 
 

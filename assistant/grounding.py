@@ -32,9 +32,7 @@ from itertools import combinations
 from assistant.answerer import Quote
 from assistant.prompt import looks_like_instruction
 from assistant.types import SentenceCheck
-from knowledge.embedding import Embedder
-from knowledge.text import fold, sentence_spans, terms, units
-from knowledge.types import Document, Passage
+from knowledge import Document, Embedder, Passage, fold, sentence_spans, terms, units
 
 Vector = list[float]
 
@@ -318,7 +316,29 @@ def _numbers(text: str) -> list[str]:
     return [n.replace(",", "") if re.fullmatch(r"\d{1,3}(?:,\d{3})+", n) else n for n in _NUMBER.findall(_fold(text))]
 
 
-_NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
+_NUMBER_WORDS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+]
 
 
 def _has_number(folded: str, number: str) -> bool:

@@ -18,8 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.answerer import Answerer
-from knowledge.errors import ConfigError
-from knowledge.index import brief, check_k, check_question
+from assistant.registry import check_answerer
+from knowledge import check_k, check_question
 
 
 @dataclass(frozen=True)
@@ -34,14 +34,3 @@ class Inputs:
 def check_inputs(question: object, k: object = 5, answerer: object = "extractive") -> Inputs:
     """The checked inputs of one question, or the ``PressroomError`` that says what to fix."""
     return Inputs(check_question(question), check_k(k), check_answerer(answerer))
-
-
-def check_answerer(answerer: object) -> str | Answerer:
-    """A registered answerer's name (or an ``Answerer`` given by code), else a ``ConfigError`` naming the choices."""
-    if isinstance(answerer, Answerer):
-        return answerer
-    from assistant.chain import ANSWERERS
-
-    if not isinstance(answerer, str) or answerer not in ANSWERERS:
-        raise ConfigError(f"Unknown answerer {brief(answerer)}: choose one of {', '.join(sorted(ANSWERERS))}.")
-    return answerer

@@ -21,9 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from knowledge.language import detect_language
-from knowledge.text import sentence_spans
-from knowledge.types import Passage
+from knowledge import Passage, detect_language, sentence_spans
 
 ABSTAIN_REPLY = "The sources do not say."
 
@@ -49,7 +47,8 @@ _INSTRUCTION = re.compile(
     r"everything (?:above|before)|(?:the )?(?:previous|prior|above)(?: text| messages?| context)?)\b|"
     r"\b(?:ignore[zr]?|oublie[zr]?)\b[^.!?\n]{0,40}?\b(?:instructions?|consignes?|règles)\b|"
     r"\b(?:you are now|you must now|from now on,? you|pretend (?:to be|you are)|new instructions?|system prompt|"
-    r"(?:dear |hey )?(?:ai|llm|chatbot|language model|assistant)s?,? (?:please )?(?:must|should|will|reply|respond|say|answer|ignore)|"
+    r"(?:dear |hey )?(?:ai|llm|chatbot|language model|assistant)s?,? (?:please )?"
+    r"(?:must|should|will|reply|respond|say|answer|ignore)|"
     r"as an ai\b|jailbreak|developer mode|(?:answer|reply|respond) only with\b|"
     r"when (?:anyone|someone|somebody|a user|users|people) asks?\b[^.!?\n]{0,80}\b(?:answer|reply|respond|say)\b)",
     re.IGNORECASE,

@@ -1,9 +1,9 @@
-"""Follow-up questions made standalone by a chat model, checked, with the rule-based method as fallback.
+"""Follow-up questions made standalone: by rule, or by a chat model, checked, with the rule as fallback.
 
 "Who chaired it?" after "When was the plan launched?" should retrieve passages about the plan's
-launch. A model rewrites the follow-up; its rewrite is used only when it is one short question that
-keeps the follow-up's own search terms. Otherwise, or when the model fails or is slow,
-``assistant.question.standalone`` does it by rule.
+launch. The rule (``standalone``) adds the previous question to a follow-up. A model (``rewrite``)
+rewrites the follow-up instead; its rewrite is used only when it is one short question that keeps
+the follow-up's own search terms. Otherwise, or when the model fails or is slow, the rule does it.
 
 >>> rewrite("Who chaired it?", [("When was the plan launched?", "On 19 October 2023 [1].")], model)   # doctest: +SKIP
 'Who chaired the launch of the plan?'
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from assistant.prompt import build_rewrite_messages, looks_like_instruction
-from assistant.question import focus_terms, standalone
-from knowledge.text import terms
+from assistant.question import focus_terms
+from knowledge import terms
 
 MAX_LENGTH = 300
 
@@ -53,7 +53,7 @@ def _ask(model: Any, messages: list[object], timeout: float) -> str:
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="pressroom-rewrite")
     try:
         reply = pool.submit(model.invoke, messages, stop=["\n"]).result(timeout=timeout)
-    except Exception:  # a slow or failing model leaves the rule-based rewrite
+    except Exception:  # noqa: BLE001 - a boundary: any chat model's own errors, or the timeout, leave the rule
         return ""
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
@@ -77,3 +77,32 @@ def _turns(history: Sequence[object] | None) -> list[tuple[str, str]]:
         elif isinstance(turn, (list, tuple)) and turn and isinstance(turn[0], str):
             turns.append((turn[0], str(turn[1]) if len(turn) > 1 and turn[1] else ""))
     return turns
+
+
+_FOLLOW_UP = re.compile(
+    r"\b(it|its|they|them|their|he|him|his|she|her|this|that|these|those|there|then|il|elle|ils|elles|lui|leur|ce|cela|ça)\b",
+    re.IGNORECASE,
+)
+
+
+def standalone(question: str, history: Sequence[object] | None) -> str:
+    """A follow-up made standalone by adding the previous question: "Who chaired it?" + "When was the plan launched?".
+
+    ``history`` is a list of earlier turns: ``(user, assistant)`` pairs, or ``{"role", "content"}`` messages.
+    """
+    previous = _last_user_turn(history)
+    if not previous:
+        return question
+    own_terms = terms(question)
+    if _FOLLOW_UP.search(question) or len(own_terms) <= 1:
+        return f"{question} ({previous})"
+    return question
+
+
+def _last_user_turn(history: Sequence[object] | None) -> str:
+    for turn in reversed(list(history or [])):
+        if isinstance(turn, dict) and turn.get("role") == "user":
+            return str(turn.get("content") or "").strip()
+        if isinstance(turn, (list, tuple)) and turn and isinstance(turn[0], str):
+            return turn[0].strip()
+    return ""

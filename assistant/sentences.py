@@ -10,8 +10,8 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from assistant.question import countries
-from knowledge.text import STOPWORDS, Unit, fold, terms, units
+from assistant.places import countries
+from knowledge import STOPWORDS, Unit, fold, terms, units
 
 
 @lru_cache(maxsize=512)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from knowledge.language import detect_language
-from knowledge.types import Passage
+from knowledge import Passage, detect_language
 
 # Below this calibrated confidence an answer is shown as uncertain, with the runner-up sentence
 # beside it. On the eight training sets (2026-12-07), 41 of the 66 answers under 0.8 were right

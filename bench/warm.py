@@ -111,7 +111,7 @@ def latency_figures(
 
 
 def run(work: Path, embedder: Embedder, count: int = 100) -> list[Figure]:
-    from assistant import ask, stream_answer
+    from assistant import Pipeline, Question, ask, get_answerer
     from evals import LangChainBaseline
 
     index = Index(Settings(home=work / "release"), embedder=embedder)
@@ -138,17 +138,15 @@ def run(work: Path, embedder: Embedder, count: int = 100) -> list[Figure]:
     figures += latency_figures(
         "warm ask() without reranking", subject, base, "", "--no-rerank: the fused ranking and hand-set weights"
     )
-    # The same steps without the LCEL wrapper (``stream_answer``, which the chat uses): how much of
-    # the gap to the floor is LangChain's own (it starts a thread pool for every step).
+    # The same steps without the LCEL wrapper (``Pipeline.run``): how much of the gap to the floor
+    # is LangChain's own.
     forget_query_vectors()
     _forget_scores(index)
     floor_reranker.clear_cache()
-    subject, base = interleaved(
-        asked, lambda q: list(stream_answer(index, "extractive", {"question": q, "k": K})), reranked_floor
-    )
+    steps = Pipeline(index, get_answerer(index, "extractive"))
+    subject, base = interleaved(asked, lambda q: steps.run(Question(q, K)), reranked_floor)
     figures += latency_figures(
-        "warm answer without the LCEL wrapper", subject, base, "",
-        "assistant.chain.stream_answer: the same steps, no Runnable",
+        "warm answer without the LCEL wrapper", subject, base, "", "Pipeline.run: the same steps, no Runnable",
         floor=RERANKED_FLOOR,
     )  # fmt: skip
 

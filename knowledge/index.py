@@ -510,6 +510,11 @@ class Index:
     def search(self, question: str, k: int = 5, rerank: bool = True) -> list[Passage]:
         """The ``k`` best passages: dense and BM25 rankings fused by reciprocal rank, then the best
         ``POOL`` of them reordered by the cross-encoder (unless ``rerank`` is false or no reranker is set)."""
+        return self.search_with_names(question, k, rerank)[0]
+
+    def search_with_names(self, question: str, k: int = 5, rerank: bool = True) -> tuple[list[Passage], list[str]]:
+        """``search``, and the documents the question names (``named_sources``, matched once): when
+        they have passages, the search kept to them."""
         question, k = check_question(question), check_k(k)
         reranker = self.reranker if rerank else None
         self.ensure_default()
@@ -545,8 +550,8 @@ class Index:
             seen.add((chunk.source, chunk.text))
             passages.append(_passage(chunk, fused[chunk_id]))
         if reranker is not None:
-            return on_model_thread(rerank_passages, question, passages, reranker, k)
-        return passages[:k]
+            return on_model_thread(rerank_passages, question, passages, reranker, k), named
+        return passages[:k], named
 
     def named_sources(self, question: str) -> list[str]:
         """The indexed documents that ``question`` names by file name or title initials (``knowledge.naming``)."""

@@ -130,7 +130,8 @@ DEFINITIONS = Document(
     "definitions",
     "Definitions",
     '1.6. "Executable Form"\n    means any form of the work other than Source Code Form.\n\n'
-    '1.7. "Larger Work"\n    means a work that combines Covered Software with other material, in a separate file or files.\n',
+    '1.7. "Larger Work"\n    means a work that combines Covered Software with other material, '
+    "in a separate file or files.\n",
     "definitions.txt",
 )
 

@@ -15,13 +15,14 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from pydantic import Field
 
 from assistant import Answer, ask, ask_stream
 from assistant.answerer import ABSTAIN_TEXT
-from assistant.chain import ANSWERERS, get_answerer
 from assistant.citations import verify
 from assistant.generative import UNSUPPORTED_NOTICE, GenerativeAnswerer
 from assistant.llm import LLMSettings
+from assistant.registry import ANSWERERS, get_answerer
 from knowledge import Index
 
 QUESTION = "When was the plan launched?"
@@ -33,7 +34,7 @@ class Scripted(BaseChatModel):
     reply: str = ""
     error: str = ""
     pause: float = 0.0
-    seen: list[list[BaseMessage]] = []
+    seen: list[list[BaseMessage]] = Field(default_factory=list)
 
     @property
     def _llm_type(self) -> str:

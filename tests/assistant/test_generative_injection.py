@@ -14,11 +14,11 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
 from assistant import ask
-from assistant.chain import get_answerer
 from assistant.citations import verify
 from assistant.generative import UNSUPPORTED_NOTICE, GenerativeAnswerer
 from assistant.llm import LLMSettings
 from assistant.prompt import SYSTEM, build_messages, looks_like_instruction, sanitize
+from assistant.registry import get_answerer
 from knowledge import Index
 from knowledge.config import NO_RERANKER
 from knowledge.types import Passage

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from assistant import Answer, ask, ask_stream
+from assistant.chat_models import chat_model
 from assistant.citations import verify
-from assistant.llm import LLMSettings, bundled_model_path, chat_model
+from assistant.llm import LLMSettings, bundled_model_path
 from knowledge import Index
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]

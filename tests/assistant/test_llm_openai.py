@@ -14,17 +14,17 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 
 import pytest
 
 pytest.importorskip("langchain_openai", reason="the llm extra is not installed: pip install -e '.[llm]'")
 
 from assistant import Answer, ask, ask_stream
-from assistant.chain import get_answerer
 from assistant.citations import verify
 from assistant.generative import GenerativeAnswerer
 from assistant.llm import LLMSettings
+from assistant.registry import get_answerer
 from knowledge import Index
 from tests.fake_http import respond
 
@@ -37,7 +37,8 @@ class Reply:
     """What the server does with one request."""
 
     text: str = GOOD
-    mode: str = "ok"  # ok | cut (connection lost mid-answer) | truncated (clean end, unfinished) | hang | hang-mid-stream | status
+    # ok | cut (connection lost mid-answer) | truncated (clean end, unfinished) | hang | hang-mid-stream | status
+    mode: str = "ok"
     status: int = 200
     pieces: int = 6  # stream: the text is sent in about this many chunks
 
@@ -139,7 +140,7 @@ class ChatServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
 
-    def __enter__(self) -> ChatServer:
+    def __enter__(self) -> Self:
         self.thread.start()
         return self
 

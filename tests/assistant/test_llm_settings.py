@@ -7,6 +7,7 @@ import importlib.metadata
 import httpx
 import pytest
 
+from assistant.chat_models import chat_model
 from assistant.llm import (
     BUNDLED_FILE,
     LLMSettings,
@@ -14,7 +15,6 @@ from assistant.llm import (
     ModelError,
     ModelTimeout,
     bundled_model_path,
-    chat_model,
     explain_failure,
 )
 from knowledge.errors import ConfigError

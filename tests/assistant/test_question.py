@@ -1,16 +1,10 @@
 import pytest
 
-from assistant.question import (
-    Expect,
-    expected,
-    focus_terms,
-    has_kind,
-    kind_strength,
-    other_time,
-    places,
-    role,
-    standalone,
-)
+from assistant.kinds import has_kind, kind_strength
+from assistant.places import places
+from assistant.question import Expect, expected, focus_terms, role
+from assistant.rewrite import standalone
+from assistant.times import other_time
 
 
 @pytest.mark.parametrize(
@@ -130,7 +124,8 @@ def test_follow_ups_take_the_previous_question() -> None:
 
 
 def test_a_role_is_a_noun_not_a_clause() -> None:
-    """ "Who was in the chair when ...?" asks who chaired: no role for a sentence to name, and the "when" clause is no role."""
+    """ "Who was in the chair when ...?" asks who chaired: no role for a sentence to name, and the
+    "when" clause is no role."""
     launch = "Mahamadou KASSOGUE, Minister of Justice, chaired the official launch of the plan."
     assert role("Who was in the chair when Mali launched its 2023-2027 plan?") == []
     assert kind_strength(launch, Expect.PERSON, "Who was in the chair when Mali launched its 2023-2027 plan?") == 1.0
@@ -139,7 +134,10 @@ def test_a_role_is_a_noun_not_a_clause() -> None:
 
 def test_a_party_named_by_its_role_half_answers_who() -> None:
     """Legal text names parties, not people: 'the original copyright holder' half answers 'who may ...?'."""
-    text = "the original copyright holder who places the Program under this License may add an explicit geographical limitation"
+    text = (
+        "the original copyright holder who places the Program under this License "
+        "may add an explicit geographical limitation"
+    )
     assert kind_strength(text, Expect.PERSON, "Who is allowed to add a geographical limitation?") == 0.5
     assert (
         kind_strength(text, Expect.PERSON, "Who but the original copyright holder may add a limitation?") == 0.0
@@ -201,12 +199,12 @@ def test_a_year_in_the_name_of_another_subject_dates_that_subject() -> None:
     )
 
 
-def test_the_examples_in_the_docstrings_hold() -> None:
+@pytest.mark.parametrize("name", ["assistant.question", "assistant.kinds", "assistant.places", "assistant.times"])
+def test_the_examples_in_the_docstrings_hold(name: str) -> None:
     import doctest
+    import importlib
 
-    import assistant.question
-
-    result = doctest.testmod(assistant.question)
+    result = doctest.testmod(importlib.import_module(name))
     assert result.attempted > 0 and result.failed == 0
 
 

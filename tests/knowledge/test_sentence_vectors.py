@@ -7,8 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant import ask
-from assistant.chain import get_answerer
+from assistant import ask, get_answerer
 from knowledge import Index, Settings
 from knowledge.chunking import chunk_document, embedding_parts, embedding_text, sentences_of
 from knowledge.embedding import Embedder, HashingEmbedder, PassageText

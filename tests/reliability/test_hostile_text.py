@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant import ask
-from assistant.chain import ANSWERERS
+from assistant import ANSWERERS, ask
 from knowledge import Index
 from ui.chat import Conversation
 from ui.library import Library
