@@ -31,7 +31,7 @@ from bench.warm import WARM_UP, floor_function, model_of, questions
 from knowledge import Index, Settings
 from knowledge.chunking import CHUNKER_VERSION, chunk_document, embedding_text, sentences_of
 from knowledge.embedding import Embedder
-from knowledge.index import _cached_query_vector, on_model_thread
+from knowledge import forget_query_vectors, on_model_thread
 from knowledge.sentence_vectors import pack_sentences
 from knowledge.types import Document
 
@@ -129,7 +129,7 @@ def run(work: Path, embedder: Embedder, sizes: tuple[int, ...] = SIZES, count: i
         revision = index.store.bump_revision()  # as ingest does when it finishes
         index.lexical.set_revision(revision)
         build = time.perf_counter() - start
-        _cached_query_vector.cache_clear()  # every size embeds its questions afresh
+        forget_query_vectors()  # every size embeds its questions afresh
         floor = floor_function(model, index.store._chunks)
         for question in WARM_UP:
             ask(question, index=index)
@@ -140,7 +140,7 @@ def run(work: Path, embedder: Embedder, sizes: tuple[int, ...] = SIZES, count: i
         retrieved = [p.source for answer in answers for p in answer.passages]
         synthetic = sum(source.startswith("scale-") for source in retrieved) / max(1, len(retrieved))
         sentences = embedded[0] / len(asked)
-        _cached_query_vector.cache_clear()
+        forget_query_vectors()
         searched, base2 = interleaved(asked, lambda q: index.search(q), floor)
         label = f"{total:,} chunks"
         measured[size] = {"ask50": ms(subject, 50), "ask95": ms(subject, 95), "search50": ms(searched, 50)}

@@ -22,7 +22,7 @@ from bench.figures import Figure, interleaved, ms
 from knowledge import Index, Passage, Settings
 from knowledge.crossencoder import OnnxCrossEncoder, Reranker, bundled_folder
 from knowledge.embedding import Embedder
-from knowledge.index import _cached_query_vector, on_model_thread
+from knowledge import forget_query_vectors, on_model_thread
 from knowledge.rerank import POOL, passage_score
 
 K = 5
@@ -126,14 +126,14 @@ def run(work: Path, embedder: Embedder, count: int = 100) -> list[Figure]:
     floor = floor_function(model, index.store._chunks)
     for question in WARM_UP:
         floor(question)
-    _cached_query_vector.cache_clear()
+    forget_query_vectors()
     subject, base = interleaved(asked, lambda q: ask(q, index=index, rerank=False), floor)
     figures += latency_figures(
         "warm ask() without reranking", subject, base, "", "--no-rerank: the fused ranking and hand-set weights"
     )
     # The same steps without the LCEL wrapper (``stream_answer``, which the chat uses): how much of
     # the gap to the floor is LangChain's own (it starts a thread pool for every step).
-    _cached_query_vector.cache_clear()
+    forget_query_vectors()
     _forget_scores(index)
     floor_reranker.clear_cache()
     subject, base = interleaved(
@@ -181,7 +181,7 @@ def shared_server(work: Path, embedder: Embedder, model: Any, asked: list[str]) 
         for question in WARM_UP:
             ask(question, index=index)
             floor(question)
-        _cached_query_vector.cache_clear()  # these questions were asked before, in-process
+        forget_query_vectors()  # these questions were asked before, in-process
         _forget_scores(index)
         subject, base = interleaved(asked, lambda q: ask(q, index=index), floor)
         del index  # its HTTP client, before the server stops

@@ -23,9 +23,11 @@ from langchain_core.documents import Document as LangChainDocument
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
+from knowledge.checks import check_k
 from knowledge.config import DEFAULT_RERANKER
 from knowledge.crossencoder import Reranker, get_reranker
-from knowledge.index import Index, check_k, default_index, on_model_thread
+from knowledge.index import Index, default_index
+from knowledge.model_thread import on_model_thread
 from knowledge.rerank import rerank
 from knowledge.types import Passage
 

@@ -17,7 +17,10 @@ Span = tuple[int, int]
 
 # Words that end with a period without ending the sentence ("Mr. Diallo", "a.i. at IOM").
 ABBREVIATIONS = frozenset(
-    ["mr", "mrs", "ms", "dr", "prof", "st", "no", "nos", "vs", "e.g", "i.e", "a.i", "u.s", "u.k", "u.n", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "inc", "ltd", "co", "corp", "art", "arts", "sec", "para", "paras", "fig", "vol", "p", "pp", "approx", "dept", "est", "gen", "gov", "sr", "jr", "mme", "mlle", "m", "cf", "al", "etc.", "ibid", "op"]
+    (
+        "mr mrs ms dr prof st no nos vs e.g i.e a.i u.s u.k u.n jan feb mar apr jun jul aug sep sept oct nov dec inc "
+        "ltd co corp art arts sec para paras fig vol p pp approx dept est gen gov sr jr mme mlle m cf al etc. ibid op"
+    ).split()
 )
 _INITIALISM = re.compile(r"^(?:[A-Za-z]\.){2,}$|^[A-Z]\.$")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"”’»)\]]*(?=\s)")

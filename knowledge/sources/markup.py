@@ -35,7 +35,10 @@ _INVISIBLE = [
     "button",
     "select",
 ]
-_BLOCKS = ["p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "br", "section", "article", "header", "footer", "nav", "ul", "ol", "table", "blockquote", "pre", "dd", "dt", "title", "figcaption", "main", "aside", "form", "fieldset", "legend", "address", "details", "summary"]
+_BLOCKS = (
+    "p div h1 h2 h3 h4 h5 h6 li tr br section article header footer nav ul "
+    "ol table blockquote pre dd dt title figcaption main aside form fieldset legend address details summary"
+).split()
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 
 
