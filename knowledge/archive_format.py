@@ -22,7 +22,7 @@ from array import array
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from knowledge.sources import MAX_BYTES
 from knowledge.types import Document
@@ -46,7 +46,7 @@ class Member:
         self._archive, self._name, self._checksums, self._sizes = archive, name, checksums, sizes
         self._digest, self._size = hashlib.sha256(), 0
 
-    def __enter__(self) -> Member:
+    def __enter__(self) -> Self:
         info = zipfile.ZipInfo(self._name, date_time=datetime.now().timetuple()[:6])
         info.compress_type = zipfile.ZIP_DEFLATED
         self._handle = self._archive.open(info, "w", force_zip64=True)
@@ -75,7 +75,8 @@ def document_entry(document: Document) -> dict[str, Any]:
 
 
 def upload_name(name: str) -> bool:
-    """A plain file name (any type: the readers decide by content): no folder, no ``..``, no leading dot, no control characters."""
+    """A plain file name (any type: the readers decide by content): no folder, no ``..``, no leading dot,
+    no control characters."""
     return (
         0 < len(name) <= 255
         and "/" not in name

@@ -184,7 +184,8 @@ def _check(path: Path, archive: zipfile.ZipFile) -> Archive:
     result.documents = len(sources)
     if result.documents != manifest["documents"]:
         raise IngestError(
-            f"{path}: holds {result.documents} documents, its manifest says {manifest['documents']}; the archive is damaged."
+            f"{path}: holds {result.documents} documents, its manifest says {manifest['documents']}; "
+            "the archive is damaged."
         )
     dimension = None
     for number, line in enumerate(result.lines(VECTORS), 1):
@@ -221,7 +222,8 @@ def _manifest(path: Path, archive: zipfile.ZipFile) -> dict[str, Any]:
         raise IngestError(f"{path}: is not a Pressroom archive; make one with `pressroom export FILE`.")
     if manifest.get("version") != VERSION:
         raise IngestError(
-            f"{path}: is an archive of format version {manifest.get('version')!r}; this Pressroom reads version {VERSION}, "
+            f"{path}: is an archive of format version {manifest.get('version')!r}; "
+            f"this Pressroom reads version {VERSION}, "
             "so update Pressroom or export the index again."
         )
     entries, uploads = manifest.get("entries"), manifest.get("uploads")
