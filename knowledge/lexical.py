@@ -10,7 +10,7 @@ candidates are scored exactly again from their stored term frequencies.
 
 The index also remembers which version of each document it holds and which revision of the
 store it last matched, so that the index can check it is current with one cheap comparison
-(see ``knowledge.index.Index``).
+(see ``knowledge.lexical_sync`` and ``Writer.current_lexical`` in ``knowledge.writer``).
 """
 
 from __future__ import annotations
