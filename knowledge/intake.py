@@ -44,8 +44,7 @@ EMBED_BATCH = 256  # chunks of several documents are embedded together, sorted b
 class Intake:
     """Ingest ``targets`` through ``storer``, recording what happened in ``report``; the caller holds the write lock.
 
-    >>> Intake(writer.storer(), report, progress=None).run([Path("notes/a.txt"), "https://example.org/news"])
-    ... # doctest: +SKIP
+    >>> Intake(writer.storer(), report, None).run([Path("notes/a.txt"), "https://example.org/news"])  # doctest: +SKIP
     """
 
     def __init__(

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from importlib import resources
 from pathlib import Path
 
-from knowledge import locking, recovery
+from knowledge import locking, recovery  # modules, not their functions: tests replace recovery.pending
 from knowledge.chunking import CHUNKER_VERSION
 from knowledge.config import Settings
 from knowledge.embedding import Embedder
@@ -38,6 +38,7 @@ from knowledge.types import Document, IngestReport, Progress
 
 BUNDLED = "iom-mali-trafficking-2023.txt"
 INITIALIZED = ".initialized"  # written once the first use is done (or by reset and import)
+LOCK_WAIT = 120.0  # seconds a writer waits for another to finish, then gives up with a BusyError
 
 
 def bundled_path() -> Path:
@@ -110,7 +111,7 @@ class Writer:
     # ---- locking and first use ----------------------------------------------------------
 
     @contextlib.contextmanager
-    def writing(self, wait: float = 120.0) -> Iterator[None]:
+    def writing(self, wait: float = LOCK_WAIT) -> Iterator[None]:
         """Hold the index's write lock; wait up to ``wait`` seconds for another writer to finish
         (``knowledge.locking``). Taking it first repairs what a writer killed mid-write left."""
         if self.holds_lock():
