@@ -28,10 +28,9 @@ from bench import corpus
 from bench.figures import Figure, interleaved, ms
 from bench.ingest import _encode
 from bench.warm import WARM_UP, floor_function, model_of, questions
-from knowledge import Index, Settings
+from knowledge import Index, Settings, forget_query_vectors, on_model_thread
 from knowledge.chunking import CHUNKER_VERSION, chunk_document, embedding_text, sentences_of
 from knowledge.embedding import Embedder
-from knowledge import forget_query_vectors, on_model_thread
 from knowledge.sentence_vectors import pack_sentences
 from knowledge.types import Document
 

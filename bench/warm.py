@@ -19,10 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from bench.figures import Figure, interleaved, ms
-from knowledge import Index, Passage, Settings
+from knowledge import Index, Passage, Settings, forget_query_vectors, on_model_thread
 from knowledge.crossencoder import OnnxCrossEncoder, Reranker, bundled_folder
 from knowledge.embedding import Embedder
-from knowledge import forget_query_vectors, on_model_thread
 from knowledge.rerank import POOL, passage_score
 
 K = 5
