@@ -27,7 +27,7 @@ import numpy as np
 from bench import corpus
 from bench.figures import Figure, interleaved, ms
 from bench.ingest import _encode
-from bench.warm import WARM_UP, floor_function, forget_query_vectors, model_of, questions
+from bench.warm import WARM_UP, floor_function, model_of, questions
 from knowledge import (
     CHUNKER_VERSION,
     Document,
@@ -36,6 +36,7 @@ from knowledge import (
     Settings,
     chunk_document,
     embedding_text,
+    forget_query_vectors,
     on_model_thread,
     pack_sentences,
     sentences_of,

@@ -29,6 +29,7 @@ from knowledge import (
     Reranker,
     Settings,
     bundled_folder,
+    forget_query_vectors,
     on_model_thread,
     passage_score,
 )
@@ -163,13 +164,6 @@ def run(work: Path, embedder: Embedder, count: int = 100) -> list[Figure]:
         "warm textbook LangChain recipe", subject, base, "", "same questions; floor on its own collection"
     )
     return figures
-
-
-def forget_query_vectors() -> None:
-    """Empty the cache of question vectors, so that questions asked before are embedded again."""
-    from knowledge.index import _cached_query_vector  # the knowledge face exports no way to do this yet
-
-    _cached_query_vector.cache_clear()
 
 
 def _forget_scores(index: Index) -> None:

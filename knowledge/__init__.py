@@ -27,28 +27,32 @@ from knowledge.errors import (
     QuestionError,
     StoreError,
 )
-from knowledge.index import Index, Progress, default_index
-from knowledge.types import Chunk, Document, IngestReport, Passage, SourceInfo
+from knowledge.index import Index, default_index, forget_default_indexes
+from knowledge.types import Chunk, Document, IngestReport, Passage, Progress, SourceInfo
 
 if TYPE_CHECKING:
-    from knowledge.archive import export_archive, import_archive, read_archive
+    from knowledge.archive import export_archive, import_archive
+    from knowledge.archive_reading import read_archive
+    from knowledge.checks import brief, check_k, check_question
     from knowledge.chunking import CHUNKER_VERSION, chunk_document, embedding_text, sentences_of
     from knowledge.config import default_home
     from knowledge.crossencoder import OnnxCrossEncoder, Reranker, bundled_folder
     from knowledge.embedding import Embedder, get_embedder
-    from knowledge.index import brief, bundled_path, check_k, check_question, on_model_thread
     from knowledge.language import detect_language, language_at, language_name
+    from knowledge.model_thread import forget_query_vectors, on_model_thread
     from knowledge.redact import text as redact_text
     from knowledge.redact import url as redact_url
     from knowledge.rerank import POOL, passage_score, scored_text
     from knowledge.sentence_vectors import pack_sentences
     from knowledge.sources import discover, is_address, sha256_bytes
     from knowledge.text import STOPWORDS, Unit, flowed, fold, sentence_spans, stem, terms, units
+    from knowledge.writer import bundled_path
 
 # The parts the other packages build on, loaded on first use so that importing ``knowledge`` stays
 # light: name -> (module, name there).
 _LAZY: dict[str, tuple[str, str]] = {
-    **{name: ("knowledge.archive", name) for name in ("export_archive", "import_archive", "read_archive")},
+    **{name: ("knowledge.archive", name) for name in ("export_archive", "import_archive")},
+    "read_archive": ("knowledge.archive_reading", "read_archive"),
     **{
         name: ("knowledge.chunking", name)
         for name in ("CHUNKER_VERSION", "chunk_document", "embedding_text", "sentences_of")
@@ -56,11 +60,9 @@ _LAZY: dict[str, tuple[str, str]] = {
     "default_home": ("knowledge.config", "default_home"),
     **{name: ("knowledge.crossencoder", name) for name in ("OnnxCrossEncoder", "Reranker", "bundled_folder")},
     **{name: ("knowledge.embedding", name) for name in ("Embedder", "get_embedder")},
-    **{
-        name: ("knowledge.index", name)
-        for name in ("brief", "bundled_path", "check_k", "check_question", "on_model_thread")
-    },
+    **{name: ("knowledge.checks", name) for name in ("brief", "check_k", "check_question")},
     **{name: ("knowledge.language", name) for name in ("detect_language", "language_at", "language_name")},
+    **{name: ("knowledge.model_thread", name) for name in ("forget_query_vectors", "on_model_thread")},
     "redact_text": ("knowledge.redact", "text"),
     "redact_url": ("knowledge.redact", "url"),
     **{name: ("knowledge.rerank", name) for name in ("POOL", "passage_score", "scored_text")},
@@ -70,6 +72,7 @@ _LAZY: dict[str, tuple[str, str]] = {
         name: ("knowledge.text", name)
         for name in ("STOPWORDS", "Unit", "flowed", "fold", "sentence_spans", "stem", "terms", "units")
     },
+    "bundled_path": ("knowledge.writer", "bundled_path"),
 }
 
 
@@ -164,6 +167,8 @@ __all__ = [
     "export_archive",
     "flowed",
     "fold",
+    "forget_default_indexes",
+    "forget_query_vectors",
     "get_document",
     "get_embedder",
     "import_archive",

@@ -1,7 +1,8 @@
 """One-file backups of an index: ``pressroom export FILE`` and ``pressroom import FILE``.
 
 An archive is a zip of plain entries: documents, vectors and uploaded files (see
-``knowledge.archive_format``, which also checks every archive before it is used). Chunks are
+``knowledge.archive_format``; ``knowledge.archive_reading`` checks every archive before it is
+used, and ``knowledge.archive_loading`` loads one into the index). Chunks are
 not archived: the import cuts each document again, with the chunker of the importing version,
 so chunk offsets always match the text; vectors are reused when the model and the embedded
 text are the same, and computed otherwise.
@@ -16,7 +17,7 @@ An import replaces the whole index, and never loses it on the way:
 
 If step 3 fails, the backup is loaded back before the error is reported; if the process dies
 (power cut, SIGKILL), the next Pressroom process that opens the index finds the journal and
-loads the backup back (``recover``). The backup is kept, and named, after a successful import;
+loads the backup back (``knowledge.archive_loading.recover``). The backup is kept, and named, after a successful import;
 older ones go once there are more than ``KEEP_BACKUPS``.
 
 >>> export_archive(default_index(), Path("pressroom-backup.zip"))          # doctest: +SKIP
@@ -31,7 +32,7 @@ import os
 import shutil
 import uuid
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,30 +46,33 @@ from knowledge.archive_format import (
     UPLOADS,
     VECTORS,
     VERSION,
-    Archive,
     Member,
-    checked,
     document_entry,
     json_line,
     key,
     pack,
-    read_archive,
-    shown,
-    unpack,
     upload_name,
 )
+from knowledge.archive_loading import (
+    JOURNAL,
+    load_documents,
+    restore,
+    stage_uploads,
+    swap_uploads,
+    write_journal,
+)
+from knowledge.archive_reading import read_archive
 from knowledge.chunking import CHUNKER_VERSION, embedding_text
-from knowledge.embedding import Embedder, PassageText, Vector
-from knowledge.errors import ConfigError, IngestError, PressroomError, StoreError
-from knowledge.types import Document
+from knowledge.embedding import Vector
+from knowledge.errors import ConfigError, PressroomError, StoreError
+from knowledge.types import Progress
+from knowledge.writer import INITIALIZED, Writer
 
-if TYPE_CHECKING:  # knowledge.index imports this module lazily, to recover an interrupted import
+if TYPE_CHECKING:
     from knowledge.index import Index
 
-JOURNAL = ".import-journal.json"
 BACKUPS = "backups"
 KEEP_BACKUPS = 5  # the backups an import keeps in PRESSROOM_HOME/backups (the README says so)
-Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -123,29 +127,29 @@ def export_archive(index: Index, path: Path, overwrite: bool = False) -> Archive
             f"{path}: cannot be written ({error.strerror or error}); choose another name for the archive."
         ) from None
     index.ensure_default()
-    with index._writing():
-        return _write_archive(index, path)
+    with index.writer.writing():
+        return _write_archive(index.writer, path)
 
 
-def _write_archive(index: Index, path: Path) -> ArchiveSummary:
-    """The archive of ``index`` at ``path``; the caller holds the write lock."""
+def _write_archive(writer: Writer, path: Path) -> ArchiveSummary:
+    """The archive of the index ``writer`` writes, at ``path``; the caller holds the write lock."""
     temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.partial")
     checksums: dict[str, str] = {}
     sizes: dict[str, int] = {}
-    uploads = _uploaded_files(index.settings.home / UPLOADS)
+    uploads = _uploaded_files(writer.settings.home / UPLOADS)
     try:
         with zipfile.ZipFile(
             temporary, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6, allowZip64=True
         ) as archive:
-            records = index.store.document_records()
+            records = writer.store.document_records()
             with Member(archive, DOCUMENTS, checksums, sizes) as out:
                 for record in records:
-                    document = index.store.get_document(record.source)
+                    document = writer.store.get_document(record.source)
                     if document is not None:
                         out.write(json_line(document_entry(document)))
             chunks = 0
             with Member(archive, VECTORS, checksums, sizes) as out:
-                for text_key, vector in _stored_vectors(index):
+                for text_key, vector in _stored_vectors(writer):
                     out.write(json_line({"key": text_key, "vector": pack(vector)}))
                     chunks += 1
             for upload in uploads:
@@ -155,8 +159,8 @@ def _write_archive(index: Index, path: Path) -> ArchiveSummary:
                 "format": FORMAT,
                 "version": VERSION,
                 "created": datetime.now(UTC).replace(microsecond=0).isoformat(),
-                "home": str(index.settings.home.resolve()),
-                "model": index.embedder.name,
+                "home": str(writer.settings.home.resolve()),
+                "model": writer.embedder.name,
                 "chunker": CHUNKER_VERSION,
                 "documents": len(records),
                 "vectors": chunks,
@@ -176,12 +180,12 @@ def _write_archive(index: Index, path: Path) -> ArchiveSummary:
     return ArchiveSummary(path, len(records), chunks, len(uploads), path.stat().st_size)
 
 
-def _stored_vectors(index: Index) -> Iterator[tuple[str, Vector]]:
+def _stored_vectors(writer: Writer) -> Iterator[tuple[str, Vector]]:
     """``(sha256 of the embedded text, vector)`` for every chunk of this model, a page at a time."""
-    ids = sorted(index.store.chunk_ids())
+    ids = sorted(writer.store.chunk_ids())
     for offset in range(0, len(ids), 1000):
         page = ids[offset : offset + 1000]
-        chunks, vectors = index.store.get_chunks(page), index.store.vectors(page)
+        chunks, vectors = writer.store.get_chunks(page), writer.store.vectors(page)
         for chunk_id in page:
             if chunk_id in chunks and chunk_id in vectors:
                 yield key(embedding_text(chunks[chunk_id])), vectors[chunk_id]
@@ -193,30 +197,6 @@ def _uploaded_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_file() and not p.is_symlink() and upload_name(p.name))
 
 
-class _Preloaded(Embedder):
-    """The index's embedder, answering from archived vectors for texts it embedded before."""
-
-    def __init__(self, inner: Embedder, vectors: dict[str, bytes]) -> None:
-        self.inner, self.table = inner, vectors
-        self.name, self.batch_size = inner.name, inner.batch_size
-        self.query_prefix, self.passage_prefix = inner.query_prefix, inner.passage_prefix
-
-    def embed_batch(self, texts: Sequence[str]) -> list[Vector]:
-        return self.inner.embed_batch(texts)
-
-    def embed_passages(
-        self, passages: Sequence[PassageText], progress: Callable[[int], None] | None = None
-    ) -> tuple[list[Vector], dict[str, Vector]]:
-        found = [self.table.get(key(passage.text)) for passage in passages]
-        missing = [passage for passage, packed in zip(passages, found) if packed is None]
-        computed, parts = self.inner.embed_passages(missing) if missing else ([], {})
-        remaining = iter(computed)
-        vectors = [unpack(packed) if packed is not None else list(next(remaining)) for packed in found]
-        if progress:
-            progress(len(passages))
-        return vectors, parts
-
-
 def import_archive(index: Index, path: Path, progress: Progress | None = None) -> ArchiveSummary:
     """Replace everything in ``index`` with the archive ``path`` (see the module's docstring).
 
@@ -224,26 +204,27 @@ def import_archive(index: Index, path: Path, progress: Progress | None = None) -
     ``PressroomError`` saying that the previous index was restored when loading failed.
     """
     archive = read_archive(path)
-    home = index.settings.home
+    writer = index.writer
+    home = writer.settings.home
     try:
-        with index._writing():
-            index._open(first_use=False)  # a fresh home: made here; its bundled release would be replaced at once
-            dimension = len(index.embedder.embed_query("dimension"))
-            vectors = archive.vectors(dimension) if archive.manifest["model"] == index.embedder.name else {}
+        with writer.writing():
+            writer.open_store(first_use=False)  # a fresh home: made here; its bundled release would be replaced at once
+            dimension = len(writer.embedder.embed_query("dimension"))
+            vectors = archive.vectors(dimension) if archive.manifest["model"] == writer.embedder.name else {}
             if vectors and len(next(iter(vectors.values()))) != 4 * dimension:
                 vectors = {}  # the same name, another size: computed again rather than trusted
-            backup = _backup(index)
-            _write_journal(home, {"backup": str(backup), "archive": str(Path(path).resolve()), "started": _now()})
+            backup = _backup(writer)
+            write_journal(home, {"backup": str(backup), "archive": str(Path(path).resolve()), "started": _now()})
             try:
-                staged = _stage_uploads(archive, home)
-                _load(index, archive.documents_in(home), vectors, progress)
-                _swap_uploads(home, staged)
-                _verify(index, archive.documents)
-                (home / ".initialized").write_text(f"Imported from {Path(path).name} on {_now()}.\n")
+                staged = stage_uploads(archive, home)
+                load_documents(writer, archive.documents_in(home), vectors, progress)
+                swap_uploads(home, staged)
+                _verify(writer, archive.documents)
+                (home / INITIALIZED).write_text(f"Imported from {Path(path).name} on {_now()}.\n")
             except BaseException as error:
                 if not isinstance(error, Exception):  # Ctrl+C: the journal stays, the next process restores
                     raise
-                _restore_or_explain(index, backup, error)
+                _restore_or_explain(writer, backup, error)
                 if isinstance(error, PressroomError):
                     raise type(error)(f"The import failed and the previous index was restored: {error}") from None
                 raise StoreError(
@@ -254,17 +235,19 @@ def import_archive(index: Index, path: Path, progress: Progress | None = None) -
             _prune_backups(home / BACKUPS, KEEP_BACKUPS)
     finally:
         archive.zip.close()
+    chunks = writer.store.chunk_count()
     return ArchiveSummary(
-        Path(path), archive.documents, _chunks(index), len(archive.uploads), Path(path).stat().st_size, backup
+        Path(path), archive.documents, chunks, len(archive.uploads), Path(path).stat().st_size, backup
     )
 
 
-def _backup(index: Index) -> Path:
-    folder = index.settings.home / BACKUPS
+def _backup(writer: Writer) -> Path:
+    """The index as it is, exported to a new backup file; the caller holds the write lock."""
+    folder = writer.settings.home / BACKUPS
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     path = folder / f"before-import-{stamp}-{uuid.uuid4().hex[:6]}.zip"
-    _write_archive(index, path)
+    _write_archive(writer, path)
     return path
 
 
@@ -275,64 +258,19 @@ def _prune_backups(folder: Path, keep: int) -> None:
         old.unlink(missing_ok=True)
 
 
-def _write_journal(home: Path, entry: dict[str, str]) -> None:
-    temporary = home / f"{JOURNAL}.partial"
-    temporary.write_text(json.dumps(entry))
-    os.replace(temporary, home / JOURNAL)
-
-
-def _stage_uploads(archive: Archive, home: Path) -> Path:
-    staged = home / f".import-uploads-{uuid.uuid4().hex[:8]}"
-    staged.mkdir(parents=True)
-    for name in archive.uploads:
-        target = staged / name
-        if target.parent != staged:  # upload_name already refuses this; kept as a last line of defence
-            raise IngestError(f"{archive.path}: the upload name {shown(name)} is not a plain file name.")
-        with open(target, "xb") as out:
-            out.writelines(checked(archive, f"{UPLOADS}/{name}"))
-    return staged
-
-
-def _swap_uploads(home: Path, staged: Path) -> None:
-    live, old = home / UPLOADS, home / f".import-uploads-old-{uuid.uuid4().hex[:8]}"
-    if live.exists():
-        os.replace(live, old)
-    os.replace(staged, live)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def _load(index: Index, documents: Iterator[Document], vectors: dict[str, bytes], progress: Progress | None) -> None:
-    """Empty the index, then store every document; the caller holds the write lock."""
-    embedder = index.embedder
-    index.reset()
-    index.embedder = _Preloaded(embedder, vectors)
-    try:
-        for number, document in enumerate(documents, 1):
-            index._store_document(document, None)
-            if progress:
-                progress("import", number, 0)
-    finally:
-        index.embedder = embedder
-    changed = getattr(index, "_changed", None)
-    if changed is not None:
-        changed()  # other processes see that the store changed
-
-
-def _verify(index: Index, documents: int) -> None:
-    records = index.store.document_records()
-    stored, lexical = index.store.chunk_ids(), index.lexical.ids()
+def _verify(writer: Writer, documents: int) -> None:
+    records = writer.store.document_records()
+    stored, lexical = writer.store.chunk_ids(), writer.lexical.ids()
     if len(records) != documents or sum(r.chunks for r in records) != len(stored) or stored != lexical:
         raise StoreError("The imported index does not hold what the archive holds.")
 
 
-def _chunks(index: Index) -> int:
-    return index.store.chunk_count()
-
-
-def _restore_or_explain(index: Index, backup: Path, error: BaseException) -> None:
+def _restore_or_explain(writer: Writer, backup: Path, error: BaseException) -> None:
+    """Load the backup back after a failed import, or say where it is when even that fails."""
     try:
-        _restore(index, backup)
-    except Exception as failure:
+        restore(writer, backup)
+    # Any failure at all (the disk, a bug): the message must still say where the previous index is saved.
+    except Exception as failure:  # noqa: BLE001
         reason = (
             failure.strerror
             if isinstance(failure, OSError) and failure.strerror
@@ -348,44 +286,6 @@ def _reason(error: BaseException) -> str:
     if isinstance(error, OSError) and error.strerror:
         return error.strerror
     return str(error) if isinstance(error, PressroomError) else type(error).__name__
-
-
-def _restore(index: Index, backup: Path) -> None:
-    """Load ``backup`` (an archive of the index as it was) back into ``index``; the caller holds the lock."""
-    home = index.settings.home
-    archive = read_archive(backup)
-    try:
-        vectors = archive.vectors(None) if archive.manifest["model"] == index.embedder.name else {}
-        staged = _stage_uploads(archive, home)
-        _load(index, archive.documents_in(home), vectors, None)
-        _swap_uploads(home, staged)
-    finally:
-        archive.zip.close()
-    for leftover in home.glob(".import-uploads-*"):
-        shutil.rmtree(leftover, ignore_errors=True)
-    (home / JOURNAL).unlink(missing_ok=True)
-
-
-def recover(index: Index) -> bool:
-    """Finish what a killed import left: load its backup back. The caller holds the write lock.
-
-    Returns True when there was something to recover.
-    """
-    home = index.settings.home
-    journal = home / JOURNAL
-    if not journal.exists():
-        return False
-    try:
-        backup = Path(json.loads(journal.read_text())["backup"])
-    except (OSError, ValueError, KeyError, TypeError):
-        backup = None
-    if backup is None or not backup.is_file():
-        raise StoreError(
-            f"An import into {home} was interrupted and its backup is missing; "
-            f"import an archive again (`pressroom import FILE`), or delete {journal} to keep the index as it is."
-        )
-    _restore(index, backup)
-    return True
 
 
 def _now() -> str:

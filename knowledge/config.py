@@ -47,7 +47,8 @@ class Settings:
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
-        """Settings from ``PRESSROOM_HOME``, ``PRESSROOM_MODEL``, ``PRESSROOM_CHROMA_URL`` and ``PRESSROOM_RERANKER``."""
+        """Settings from ``PRESSROOM_HOME``, ``PRESSROOM_MODEL``, ``PRESSROOM_CHROMA_URL`` and
+        ``PRESSROOM_RERANKER``."""
         settings = cls(
             home=default_home(),
             model=os.environ.get("PRESSROOM_MODEL", "").strip() or DEFAULT_MODEL,

@@ -1,18 +1,21 @@
 """Pressroom's errors: one rooted hierarchy, each message one sentence that says what to do.
 
-    PressroomError
-    ├── ConfigError        a setting is wrong (bad k, unknown model, unwritable home)
-    ├── IngestError        a file or path cannot be read or indexed
-    ├── QuestionError      the question itself cannot be asked (empty, too long)
-    ├── IndexEmptyError    nothing is indexed to answer from
-    ├── NotFoundError      a named source does not exist in the index
-    ├── BusyError          another process holds the index lock
-    ├── StoreError         the vector store cannot be reached or is damaged
-    └── ModelError         a model (cross-encoder, language model) cannot be loaded, reached or used
-        ├── ModelTimeout   (assistant.llm) the language model did not finish in time
-        └── ModelCutOff    (assistant.llm) the answer stream ended before the model finished
+Every error the project raises on purpose, in every package, is drawn here: the class, where it
+lives (here, unless a module is named), and what it means. ``tests/knowledge/test_errors.py``
+imports every package and checks this drawing against the classes it finds.
 
-Code that catches ``PressroomError`` can show ``str(error)`` to a person as it is.
+    PressroomError                 the root: code that catches it can show ``str(error)`` to a person as it is
+    ├── ConfigError                a setting or argument is wrong (bad k, unknown model, unwritable home)
+    ├── IngestError                a file, folder or web address cannot be read or indexed (``reason`` says why)
+    ├── QuestionError              the question itself cannot be asked (empty, too long, not text)
+    ├── IndexEmptyError            nothing is indexed to answer from
+    ├── NotFoundError              a document named by the user is not in the index
+    ├── BusyError                  another process holds the index's write lock, and the wait ran out
+    ├── StoreError                 the vector store cannot be opened, reached or written
+    ├── ModelError                 a model (cross-encoder, language model) cannot be loaded, reached or used
+    │   ├── ModelTimeout           (assistant.llm) the language model did not finish in time
+    │   └── ModelCutOff            (assistant.llm) the answer stream ended before the model finished
+    └── DatasetError               (evals.dataset) a question set cannot be found, read or trusted
 """
 
 from __future__ import annotations

@@ -18,7 +18,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from knowledge.chunking import CHUNKER_VERSION
 from knowledge.errors import IngestError
@@ -36,26 +35,24 @@ from knowledge.sources import (
     source_id,
 )
 from knowledge.store import DocumentRecord
-from knowledge.types import Document, IngestReport, Note
-
-if TYPE_CHECKING:
-    from knowledge.index import Index, Progress, _Pending
+from knowledge.storing import DocumentStorer, PreparedDocument
+from knowledge.types import Document, IngestReport, Note, Progress
 
 EMBED_BATCH = 256  # chunks of several documents are embedded together, sorted by length
 
 
 class Intake:
-    """Ingest ``targets`` into ``index``, recording what happened in ``report``.
+    """Ingest ``targets`` through ``storer``, recording what happened in ``report``; the caller holds the write lock.
 
-    >>> Intake(index, report, progress=None).run([Path("notes/a.txt"), "https://example.org/news"])   # doctest: +SKIP
+    >>> Intake(writer.storer(), report, None).run([Path("notes/a.txt"), "https://example.org/news"])  # doctest: +SKIP
     """
 
     def __init__(
-        self, index: Index, report: IngestReport, progress: Progress | None, private_addresses: bool = True
+        self, storer: DocumentStorer, report: IngestReport, progress: Progress | None, private_addresses: bool = True
     ) -> None:
-        self.index, self.report, self.progress = index, report, progress
+        self.storer, self.store, self.report, self.progress = storer, storer.store, report, progress
         self.private_addresses = private_addresses
-        self.listed = index.store.document_records()
+        self.listed = self.store.document_records()
         self.by_path = {record.path: record for record in self.listed}
         self.by_sha: dict[str, DocumentRecord] = {}
         for record in self.listed:
@@ -63,8 +60,8 @@ class Intake:
         self.taken = {record.source: record.path for record in self.listed}
         # When the store holds exactly the chunks its documents list (the usual case), an unchanged
         # file is known by its hash alone, and a new document has no chunks to replace.
-        self.consistent = sum(record.chunks for record in self.listed) == index.store.chunk_count()
-        self.pending: list[_Pending] = []
+        self.consistent = sum(record.chunks for record in self.listed) == self.store.chunk_count()
+        self.pending: list[PreparedDocument] = []
         self.waiting = 0
 
     def run(self, targets: Sequence[Target]) -> list[DocumentRecord]:
@@ -124,7 +121,7 @@ class Intake:
         source = existing.source if existing is not None else self._free_source_id(target, location)
         self.taken[source] = location
         document = Document(source, extracted.title, extracted.text, location, sha, extracted.page_starts, _now())
-        item = self.index._prepare(document, stored=existing is not None or not self.consistent)
+        item = self.storer.prepare(document, stored=existing is not None or not self.consistent)
         self.pending.append(item)
         self.waiting += len(item.texts)
         record = DocumentRecord(
@@ -138,7 +135,7 @@ class Intake:
     def _unchanged(self, existing: DocumentRecord, sha: str) -> bool:
         if existing.sha256 != sha or existing.chunker != CHUNKER_VERSION or not existing.chunks:
             return False
-        return self.consistent or existing.chunks == len(self.index.store.chunk_ids(existing.source))
+        return self.consistent or existing.chunks == len(self.store.chunk_ids(existing.source))
 
     def _count_unchanged(self, existing: DocumentRecord) -> None:
         self.report.unchanged += 1
@@ -147,17 +144,17 @@ class Intake:
     def _same_as_stored(self, existing: DocumentRecord, text: str, title: str) -> bool:
         if existing.chunker != CHUNKER_VERSION or existing.title != title:
             return False
-        stored = self.index.store.get_document(existing.source)
+        stored = self.store.get_document(existing.source)
         return stored is not None and stored.text == text
 
     def _moved(self, holder: DocumentRecord) -> bool:
         """Whether ``holder``'s file is gone from this machine (never said of a shared server's documents)."""
-        local = not self.index.store.remote and bool(holder.path) and not is_address(holder.path)
+        local = not self.store.remote and bool(holder.path) and not is_address(holder.path)
         return local and not os.path.lexists(holder.path)
 
     def _drop(self, existing: DocumentRecord) -> None:
         """Remove the document of a file that now holds another document's text."""
-        self.index._remove_source(existing.source)
+        self.storer.remove_source(existing.source)
         self.listed = [record for record in self.listed if record is not existing]
         self.by_path.pop(existing.path, None)
         self.taken.pop(existing.source, None)
@@ -179,7 +176,7 @@ class Intake:
         return candidate
 
     def _flush(self) -> None:
-        self.report.embedded += self.index._embed_and_store(self.pending, self.progress)
+        self.report.embedded += self.storer.embed_and_store(self.pending, self.progress)
         self.pending, self.waiting = [], 0
 
 

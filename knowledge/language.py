@@ -34,16 +34,30 @@ _NAMES = {
 # Function words, accents folded. A word that is common in both languages ("a", "on", "plan",
 # "dans" aside) counts for neither; question words weigh double, so that a short question is
 # recognised by its first word.
-_FRENCH = frozenset(
-    ["le", "la", "les", "un", "une", "des", "du", "de", "au", "aux", "et", "est", "sont", "ete", "etait", "etaient", "ou", "qui", "que", "quoi", "dont", "ce", "cet", "cette", "ces", "il", "ils", "elle", "elles", "nous", "vous", "leur", "leurs", "son", "sa", "ses", "mon", "ma", "mes", "ton", "ta", "tes", "notre", "votre", "nos", "vos", "par", "pour", "dans", "sur", "avec", "sans", "sous", "entre", "vers", "chez", "mais", "donc", "car", "pas", "ne", "plus", "tres", "aussi", "comme", "lors", "avant", "apres", "depuis", "pendant", "selon", "ainsi", "alors", "encore", "deja", "tout", "toute", "tous", "toutes", "meme", "avait", "avaient", "sera", "seront", "serait", "fait", "faire", "peut", "doit", "ont", "cela", "ceci", "celui", "celle", "ceux", "lequel", "laquelle", "lesquels", "quel", "quelle", "quels", "quelles", "quand", "comment", "combien", "pourquoi"]
-)
-_ENGLISH = frozenset(
-    ["the", "of", "and", "to", "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "this", "that", "these", "those", "which", "who", "whom", "whose", "what", "when", "where", "why", "how", "with", "from", "by", "for", "at", "into", "onto", "about", "over", "under", "after", "before", "during", "it", "its", "they", "them", "their", "there", "here", "he", "she", "his", "her", "we", "our", "you", "your", "not", "no", "yes", "but", "or", "if", "than", "then", "also", "only", "just", "very", "can", "could", "would", "should", "will", "shall", "may", "might", "must", "do", "does", "did", "done", "an", "any", "all", "some", "such", "other", "each", "every", "one", "many", "much", "more", "most", "said", "says"]
-)
+_FRENCH = frozenset([
+    "le", "la", "les", "un", "une", "des", "du", "de", "au", "aux", "et", "est", "sont", "ete", "etait", "etaient",
+    "ou", "qui", "que", "quoi", "dont", "ce", "cet", "cette", "ces", "il", "ils", "elle", "elles", "nous", "vous",
+    "leur", "leurs", "son", "sa", "ses", "mon", "ma", "mes", "ton", "ta", "tes", "notre", "votre", "nos", "vos",
+    "par", "pour", "dans", "sur", "avec", "sans", "sous", "entre", "vers", "chez", "mais", "donc", "car", "pas",
+    "ne", "plus", "tres", "aussi", "comme", "lors", "avant", "apres", "depuis", "pendant", "selon", "ainsi",
+    "alors", "encore", "deja", "tout", "toute", "tous", "toutes", "meme", "avait", "avaient", "sera", "seront",
+    "serait", "fait", "faire", "peut", "doit", "ont", "cela", "ceci", "celui", "celle", "ceux", "lequel",
+    "laquelle", "lesquels", "quel", "quelle", "quels", "quelles", "quand", "comment", "combien", "pourquoi"
+])  # fmt: skip
+_ENGLISH = frozenset([
+    "the", "of", "and", "to", "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "this",
+    "that", "these", "those", "which", "who", "whom", "whose", "what", "when", "where", "why", "how", "with",
+    "from", "by", "for", "at", "into", "onto", "about", "over", "under", "after", "before", "during", "it", "its",
+    "they", "them", "their", "there", "here", "he", "she", "his", "her", "we", "our", "you", "your", "not", "no",
+    "yes", "but", "or", "if", "than", "then", "also", "only", "just", "very", "can", "could", "would", "should",
+    "will", "shall", "may", "might", "must", "do", "does", "did", "done", "an", "any", "all", "some", "such",
+    "other", "each", "every", "one", "many", "much", "more", "most", "said", "says"
+])  # fmt: skip
 _QUESTION_WORDS = {
-    "fr": frozenset(["quand", "comment", "combien", "pourquoi", "quel", "quelle", "quels", "quelles", "qui", "que", "quoi", "lequel", "laquelle"]),
+    "fr": frozenset(["quand", "comment", "combien", "pourquoi", "quel", "quelle", "quels", "quelles", "qui", "que",
+                     "quoi", "lequel", "laquelle"]),
     "en": frozenset(["when", "how", "why", "which", "who", "whom", "whose", "what", "where"]),
-}
+}  # fmt: skip
 _ELISION = re.compile(r"\b(?:[ldjmnst]|qu|jusqu|lorsqu|puisqu)['’ʼ](?=[^\W\d_])", re.IGNORECASE)
 _FRENCH_LETTERS = re.compile(r"[àâçéèêëîïôœùûüÿ«»]", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+")

@@ -10,7 +10,7 @@ candidates are scored exactly again from their stored term frequencies.
 
 The index also remembers which version of each document it holds and which revision of the
 store it last matched, so that the index can check it is current with one cheap comparison
-(see ``knowledge.index.Index``).
+(see ``knowledge.lexical_sync`` and ``Writer.current_lexical`` in ``knowledge.writer``).
 """
 
 from __future__ import annotations
@@ -190,7 +190,8 @@ class LexicalIndex:
                 frequencies: Counter[str] = Counter()
                 for chunk_id in chunk_ids:
                     row = self._db.execute(
-                        "SELECT c.rowid, c.length, f.tfs FROM chunks c JOIN frequencies f ON f.chunk = c.rowid WHERE c.id = ?",
+                        "SELECT c.rowid, c.length, f.tfs FROM chunks c JOIN frequencies f ON f.chunk = c.rowid"
+                        " WHERE c.id = ?",
                         (chunk_id,),
                     ).fetchone()
                     if row is None:
@@ -246,7 +247,8 @@ class LexicalIndex:
         """Whether a chunk of another document than ``source`` holds the search term ``term``."""
         with self._lock:
             row = self._db.execute(
-                "SELECT 1 FROM postings p JOIN chunks c ON c.rowid = p.chunk WHERE p.term = ? AND c.source != ? LIMIT 1",
+                "SELECT 1 FROM postings p JOIN chunks c ON c.rowid = p.chunk"
+                " WHERE p.term = ? AND c.source != ? LIMIT 1",
                 (term, source),
             ).fetchone()
         return row is not None
@@ -292,13 +294,15 @@ class LexicalIndex:
                 ).fetchall()
                 return _rescored(rows, weights, average, n)
             lists = " UNION ALL ".join(
-                "SELECT * FROM (SELECT chunk, tf, length, ? AS weight FROM postings WHERE term = ? ORDER BY impact DESC LIMIT ?)"
+                "SELECT * FROM (SELECT chunk, tf, length, ? AS weight FROM postings"
+                " WHERE term = ? ORDER BY impact DESC LIMIT ?)"
                 for _ in weights
             )
             params: list[object] = [v for term, weight in weights.items() for v in (weight, term, MAX_POSTINGS)]
             truncated = any(frequencies[term] > MAX_POSTINGS for term in weights)
             pool = max(3 * n, 50) if truncated else n
-            best = f"""SELECT h.chunk, h.length, SUM(h.weight * h.tf * {K1 + 1} / (h.tf + {K1} * (1 - {B} + {B} * h.length / ?)))
+            best = f"""SELECT h.chunk, h.length,
+                       SUM(h.weight * h.tf * {K1 + 1} / (h.tf + {K1} * (1 - {B} + {B} * h.length / ?)))
                        AS score FROM ({lists}) h GROUP BY h.chunk ORDER BY score DESC LIMIT ?"""
             if truncated:
                 rows = self._db.execute(

@@ -27,7 +27,8 @@ notes = logging.getLogger("pressroom.notes")
 
 @contextlib.contextmanager
 def exclusive(path: Path, wait: float, what: str) -> Iterator[None]:
-    """Hold an exclusive lock on the file ``path`` (made if missing) for the block; ``what`` names the index in messages."""
+    """Hold an exclusive lock on the file ``path`` (made if missing) for the block; ``what`` names the index
+    in messages."""
     with open(path, "w") as handle:
         started = time.monotonic()
         said = False

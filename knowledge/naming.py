@@ -12,10 +12,14 @@ out with its version number, names gpl-3.
 >>> titles = {"gpl-2": "GNU GENERAL PUBLIC LICENSE, Version 2", "gpl-3": "GNU GENERAL PUBLIC LICENSE, Version 3",
 ...           "bsd": "Copyright (c) The Regents", "mpl-2.0": "Mozilla Public License Version 2.0"}
 >>> names = DocumentNames(titles.items())
->>> names.named_in("Under GPLv3, how long must the offer stay valid?"), names.named_in("In GNU General Public License version 2?")
-(['gpl-3'], ['gpl-2'])
->>> names.named_in("Which notice does MPL 2.0 ask for?"), names.named_in("Does the BSD licence allow it?"), names.named_in("Does the GPL allow it?")
-(['mpl-2.0'], ['bsd'], [])
+>>> names.named_in("Under GPLv3, how long must the offer stay valid?")
+['gpl-3']
+>>> names.named_in("In GNU General Public License version 2?")
+['gpl-2']
+>>> names.named_in("Which notice does MPL 2.0 ask for?"), names.named_in("Does the BSD licence allow it?")
+(['mpl-2.0'], ['bsd'])
+>>> names.named_in("Does the GPL allow it?")
+[]
 >>> names.named_in("Under MPL 1.1, may I?"), names.named_in("Does the Mozilla Public License allow it?")
 ([], [])
 
@@ -125,7 +129,8 @@ class DocumentNames:
         Its other words are what the documents are searched for; a name ("GPLv3", "BSD") is not
         written in the document it names, and would count as a word no document knows.
 
-        >>> DocumentNames([("gpl-3", "GNU GENERAL PUBLIC LICENSE, Version 3")]).without_names("Under GPLv3, may I sell it?")
+        >>> names = DocumentNames([("gpl-3", "GNU GENERAL PUBLIC LICENSE, Version 3")])
+        >>> names.without_names("Under GPLv3, may I sell it?")
         'Under      , may I sell it?'
         """
         names = [name for _, name in self._matches(question)]

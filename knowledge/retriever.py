@@ -9,7 +9,8 @@ The reranker has LangChain's shape for rerankers (a ``BaseDocumentCompressor``, 
 FlashRank's), so it drops into your own chain, for instance behind any retriever:
 
 >>> from langchain_classic.retrievers import ContextualCompressionRetriever       # doctest: +SKIP
->>> ContextualCompressionRetriever(base_compressor=PressroomReranker(top_n=3), base_retriever=my_retriever)   # doctest: +SKIP
+>>> reranker = PressroomReranker(top_n=3)                                           # doctest: +SKIP
+>>> ContextualCompressionRetriever(base_compressor=reranker, base_retriever=my_retriever)   # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -23,9 +24,11 @@ from langchain_core.documents import Document as LangChainDocument
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
+from knowledge.checks import check_k
 from knowledge.config import DEFAULT_RERANKER
 from knowledge.crossencoder import Reranker, get_reranker
-from knowledge.index import Index, check_k, default_index, on_model_thread
+from knowledge.index import Index, default_index
+from knowledge.model_thread import on_model_thread
 from knowledge.rerank import rerank
 from knowledge.types import Passage
 
@@ -39,7 +42,7 @@ class PressroomRetriever(BaseRetriever):
     index: Index | None = None
     rerank: bool = True
 
-    def model_post_init(self, __context: object) -> None:
+    def model_post_init(self, context: object, /) -> None:
         check_k(self.k)
 
     def _get_relevant_documents(
@@ -58,7 +61,7 @@ class PressroomReranker(BaseDocumentCompressor):
     top_n: int = 5
     reranker: Reranker | None = None
 
-    def model_post_init(self, __context: object) -> None:
+    def model_post_init(self, context: object, /) -> None:
         check_k(self.top_n)
 
     def compress_documents(

@@ -30,44 +30,25 @@ import re
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from knowledge import redact
 from knowledge.config import Settings
 from knowledge.errors import ConfigError, StoreError
+from knowledge.store_records import (
+    DOCUMENTS,
+    DocumentRecord,
+    NotCreated,
+    chunk_from,
+    chunk_metadata,
+    collection_name,
+    document_from,
+    document_record,
+)
 from knowledge.types import Chunk, Document
 
-DOCUMENTS = "pressroom-documents"
 REVISION = "pressroom:revision"
 _R = TypeVar("_R")
-
-
-@dataclass(frozen=True)
-class DocumentRecord:
-    """What the store knows of a document without loading its text."""
-
-    source: str
-    title: str
-    path: str
-    sha256: str
-    added: str
-    chunker: str
-    chunks: int
-
-    @property
-    def version(self) -> str:
-        """Changes whenever the document is stored again with other content (or by another chunker)."""
-        return f"{self.sha256}|{self.chunker}|{self.chunks}|{self.added}"
-
-
-class NotCreated(LookupError):
-    """The store's collections for this model do not exist yet, or no write has finished in them."""
-
-
-def collection_name(model: str) -> str:
-    slug = re.sub(r"[^a-zA-Z0-9._-]+", "-", model).strip("-._")[:40] or "model"
-    return f"pressroom-chunks-{slug}"
 
 
 def _one_call_at_a_time(method: Callable[..., _R]) -> Callable[..., _R]:
@@ -85,9 +66,10 @@ class ChromaStore:
     """Documents and chunk vectors in Chroma; every call that reaches Chroma lives here."""
 
     def __init__(self, settings: Settings, model: str, create: bool = True) -> None:
-        """Open (``create``: and make, if need be) the collections; ``NotCreated`` when ``create`` is False and they are not ready.
+        """Open (``create``: and make, if need be) the collections; ``NotCreated`` when ``create`` is False
+        and they are not ready.
 
-        Making them is a write: ``knowledge.index`` does it under the index's write lock, once.
+        Making them is a write: ``knowledge.writer`` does it under the index's write lock, once.
         """
         self.settings, self.model = settings, model
         # A local client's calls take turns, so that a replaced client is stopped with no call under way;
@@ -107,7 +89,9 @@ class ChromaStore:
             self._open_collections(create)
         except (ConfigError, StoreError, NotCreated):
             raise
-        except Exception as error:
+        # Chroma's errors on opening are not documented (SQLite's, ValueError, RuntimeError...): whatever it
+        # raises becomes one sentence that names the store.
+        except Exception as error:  # noqa: BLE001
             where = redact.url(settings.chroma_url) if settings.chroma_url else settings.home / "chroma"
             detail = redact.urls_in(redact.scrub(str(error), settings.chroma_url))
             raise StoreError(
@@ -169,7 +153,10 @@ class ChromaStore:
             return revision
         try:
             current = self._client.get_collection(self._chunks.name)
-        except Exception:  # deleted by a reset elsewhere (and not yet re-created)
+        # Deleted by a reset elsewhere (and not yet re-created). Chroma's HTTP client raises a bare Exception
+        # for an error it does not know (a server of another version), so opening the collections again is
+        # the test: it raises the real error when the server is gone.
+        except Exception:  # noqa: BLE001
             self._open_collections()
             current = self._chunks
         if current.id != self._chunks.id:  # re-created by a reset elsewhere: use the new collections
@@ -226,9 +213,12 @@ class ChromaStore:
             )
             client.heartbeat()
             return client
-        except Exception:
+        # httpx's errors, ValueError for a bad address, a bare Exception from Chroma's client: all mean the
+        # server cannot be used, said in one sentence.
+        except Exception:  # noqa: BLE001
             raise StoreError(
-                f"Cannot reach the Chroma server at {redact.url(url)}; start it (chroma run) or unset PRESSROOM_CHROMA_URL."
+                f"Cannot reach the Chroma server at {redact.url(url)}; "
+                "start it (chroma run) or unset PRESSROOM_CHROMA_URL."
             ) from None
 
     # ---- documents ----------------------------------------------------------------------
@@ -237,41 +227,20 @@ class ChromaStore:
     def document_records(self) -> list[DocumentRecord]:
         result = self._documents.get(include=["metadatas"])
         return sorted(
-            (self._record(source, meta) for source, meta in zip(result["ids"], result["metadatas"] or [])),
+            (document_record(source, meta) for source, meta in zip(result["ids"], result["metadatas"] or [])),
             key=lambda record: record.source,
-        )
-
-    @staticmethod
-    def _record(source: str, meta: dict[str, Any] | None) -> DocumentRecord:
-        meta = meta or {}
-        return DocumentRecord(
-            source=source,
-            title=str(meta.get("title", source)),
-            path=str(meta.get("path", "")),
-            sha256=str(meta.get("sha256", "")),
-            added=str(meta.get("added", "")),
-            chunker=str(meta.get("chunker", "")),
-            chunks=int(meta.get("chunks", 0)),
         )
 
     @_one_call_at_a_time
     def get_document(self, source: str) -> Document | None:
-        """The stored document ``source``, or None; an id no document can have (not text, not UTF-8) is simply not found."""
+        """The stored document ``source``, or None; an id no document can have (not text, not UTF-8) is simply
+        not found."""
         if not isinstance(source, str) or re.search("[\ud800-\udfff]", source):
             return None
         result = self._documents.get(ids=[source], include=["metadatas", "documents"])
         if not result["ids"]:
             return None
-        meta = result["metadatas"][0] or {}
-        return Document(
-            source=source,
-            title=str(meta.get("title", source)),
-            text=result["documents"][0] or "",
-            path=str(meta.get("path", "")),
-            sha256=str(meta.get("sha256", "")),
-            page_starts=tuple(json.loads(str(meta.get("pages", "[]")))),
-            added=str(meta.get("added", "")),
-        )
+        return document_from(source, result["documents"][0] or "", result["metadatas"][0] or {})
 
     def put_document(self, document: Document, chunker: str, chunks: int) -> str:
         """Store (or replace) a document's text and facts; returns its ``DocumentRecord.version``."""
@@ -302,7 +271,7 @@ class ChromaStore:
                 documents=[document.text for document, _, _ in batch],
                 metadatas=metas,  # type: ignore[arg-type]
             )
-            versions += [self._record(document.source, meta).version for (document, _, _), meta in zip(batch, metas)]
+            versions += [document_record(document.source, meta).version for (document, _, _), meta in zip(batch, metas)]
         return versions
 
     @_one_call_at_a_time
@@ -337,7 +306,7 @@ class ChromaStore:
                 ids=[chunk.id for chunk in batch],
                 embeddings=part if hasattr(part, "shape") else [list(vector) for vector in part],
                 documents=[chunk.text for chunk in batch],
-                metadatas=[_chunk_meta(chunk) for chunk in batch],
+                metadatas=[chunk_metadata(chunk) for chunk in batch],
             )
 
     @_one_call_at_a_time
@@ -352,7 +321,7 @@ class ChromaStore:
             return {}
         result = self._chunks.get(ids=list(ids), include=["documents", "metadatas"])
         return {
-            chunk_id: _chunk(chunk_id, text or "", meta or {})
+            chunk_id: chunk_from(chunk_id, text or "", meta or {})
             for chunk_id, text, meta in zip(result["ids"], result["documents"], result["metadatas"])
         }
 
@@ -370,13 +339,14 @@ class ChromaStore:
 
     @_one_call_at_a_time
     def query(self, vector: Sequence[float], n: int, sources: Sequence[str] | None = None) -> list[tuple[Chunk, float]]:
-        """The ``n`` nearest chunks with their cosine similarity, best first (one round trip); only of ``sources`` if given."""
+        """The ``n`` nearest chunks with their cosine similarity, best first (one round trip); only of ``sources``
+        if given."""
         where = None if sources is None else {"source": {"$in": list(sources)}}
         result = self._chunks.query(
             query_embeddings=[list(vector)], n_results=n, where=where, include=["documents", "metadatas", "distances"]
         )
         return [
-            (_chunk(chunk_id, text or "", meta or {}), 1.0 - float(distance))
+            (chunk_from(chunk_id, text or "", meta or {}), 1.0 - float(distance))
             for chunk_id, text, meta, distance in zip(
                 result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0]
             )
@@ -394,7 +364,7 @@ class ChromaStore:
             with self._calls:
                 page = self._chunks.get(include=["documents", "metadatas"], limit=self.max_batch, offset=offset)
             for chunk_id, text, meta in zip(page["ids"], page["documents"], page["metadatas"]):
-                yield _chunk(chunk_id, text or "", meta or {})
+                yield chunk_from(chunk_id, text or "", meta or {})
             if len(page["ids"]) < self.max_batch:
                 return
             offset += self.max_batch
@@ -407,33 +377,3 @@ class ChromaStore:
             if name == DOCUMENTS or name.startswith("pressroom-chunks-"):
                 self._client.delete_collection(name)
         self._open_collections()
-
-
-def _chunk_meta(chunk: Chunk) -> dict[str, Any]:
-    meta: dict[str, Any] = {
-        "source": chunk.source,
-        "title": chunk.title,
-        "heading": chunk.heading,
-        "start": chunk.start,
-        "end": chunk.end,
-    }
-    if chunk.page is not None:
-        meta["page"] = chunk.page
-    if chunk.sentence_vectors:
-        meta["sentences"] = chunk.sentence_vectors
-    return meta
-
-
-def _chunk(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
-    page = meta.get("page")
-    return Chunk(
-        id=chunk_id,
-        source=str(meta.get("source", "")),
-        title=str(meta.get("title", "")),
-        heading=str(meta.get("heading", "")),
-        text=text,
-        start=int(meta.get("start", 0)),
-        end=int(meta.get("end", 0)),
-        page=int(page) if page is not None else None,
-        sentence_vectors=str(meta.get("sentences", "")),
-    )

@@ -16,9 +16,12 @@ from itertools import groupby
 Span = tuple[int, int]
 
 # Words that end with a period without ending the sentence ("Mr. Diallo", "a.i. at IOM").
-ABBREVIATIONS = frozenset(
-    ["mr", "mrs", "ms", "dr", "prof", "st", "no", "nos", "vs", "e.g", "i.e", "a.i", "u.s", "u.k", "u.n", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "inc", "ltd", "co", "corp", "art", "arts", "sec", "para", "paras", "fig", "vol", "p", "pp", "approx", "dept", "est", "gen", "gov", "sr", "jr", "mme", "mlle", "m", "cf", "al", "etc.", "ibid", "op"]
-)
+ABBREVIATIONS = frozenset([
+    "mr", "mrs", "ms", "dr", "prof", "st", "no", "nos", "vs", "e.g", "i.e", "a.i", "u.s", "u.k", "u.n", "jan",
+    "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "inc", "ltd", "co", "corp", "art",
+    "arts", "sec", "para", "paras", "fig", "vol", "p", "pp", "approx", "dept", "est", "gen", "gov", "sr", "jr",
+    "mme", "mlle", "m", "cf", "al", "etc.", "ibid", "op"
+])  # fmt: skip
 _INITIALISM = re.compile(r"^(?:[A-Za-z]\.){2,}$|^[A-Z]\.$")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"”’»)\]]*(?=\s)")
 _BULLET = re.compile(r"^\s*(?:[-*•–]\s+|\(?\d{1,3}[.)]\s+|\(?[a-z][.)]\s+)")

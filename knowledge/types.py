@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+Progress = Callable[[str, int, int], None]  # how far a long job is: (stage, done, total)
 
 
 @dataclass(frozen=True)

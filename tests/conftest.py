@@ -14,9 +14,8 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from knowledge import Index, Settings
+from knowledge import Index, Settings, bundled_path, forget_default_indexes
 from knowledge.embedding import Embedder, HashingEmbedder, get_embedder
-from knowledge.index import _indexes, bundled_path
 
 RELEASE = bundled_path()
 LOOPBACK = ("127.", "::1", "localhost")
@@ -30,7 +29,7 @@ def pressroom_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     monkeypatch.delenv("PRESSROOM_CHROMA_URL", raising=False)
     monkeypatch.delenv("PRESSROOM_MODEL", raising=False)
     yield home
-    _indexes.clear()
+    forget_default_indexes()
 
 
 @pytest.fixture(autouse=True)

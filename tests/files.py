@@ -54,7 +54,7 @@ def release_page() -> str:
     copy starts with), the article, and a footer. A reconstruction: the original page is not kept."""
     import html
 
-    from knowledge.index import bundled_path
+    from knowledge import bundled_path
 
     lines = bundled_path().read_text(encoding="utf-8").splitlines()
     headline = lines.index(next(line for line in lines if line.startswith("Mali Launches")))

@@ -137,7 +137,8 @@ def _checked(
         raise IngestError(f"{where}: has no readable text; check the file's content.", "empty")
     if len(text) > MAX_TEXT:
         raise IngestError(
-            f"{where}: holds {len(text) / 1e6:.0f} million characters of text, more than Pressroom indexes from one file "
+            f"{where}: holds {len(text) / 1e6:.0f} million characters of text, "
+            "more than Pressroom indexes from one file "
             f"({MAX_TEXT // 10**6} million); split it and ingest the parts.",
             "too large",
         )

@@ -7,8 +7,10 @@ entry that cannot be looked at (a link that loops or points nowhere, a folder wi
 permission) is one ``Skipped`` entry with its reason, and the walk goes on.
 
 >>> targets, skipped = discover(["https://example.org/news#top", "/no/such/file.txt"])
->>> targets, [(s.reason, s.message) for s in skipped]
-(['https://example.org/news'], [('not found', '/no/such/file.txt: no such file or directory; check the path and try again.')])
+>>> targets
+['https://example.org/news']
+>>> [(s.reason, s.message) for s in skipped]
+[('not found', '/no/such/file.txt: no such file or directory; check the path and try again.')]
 """
 
 from __future__ import annotations
@@ -50,7 +52,10 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Target], list[Skipped]]:
         before = len(found), len(skipped)
         found.extend(_walk(path, skipped))
         if (len(found), len(skipped)) == before:
-            message = f"{shown(path)}: the folder holds no files to read (hidden files are not read); add documents to it or name other paths."
+            message = (
+                f"{shown(path)}: the folder holds no files to read (hidden files are not read); "
+                "add documents to it or name other paths."
+            )
             skipped.append(Skipped(shown(path), "empty", message))
     unique = {target if isinstance(target, str) else Path(os.path.realpath(target)): None for target in found}
     return list(unique), skipped

@@ -15,9 +15,9 @@ import stat
 from pathlib import Path
 
 from knowledge.errors import IngestError
+from knowledge.sources.plain import SNIFF_BYTES, binary_reason
 
 MAX_BYTES = 200 * 1024 * 1024
-SNIFF_BYTES = 8192  # how much of a file decides whether it is text
 
 
 def source_id(path: Path) -> str:
@@ -88,8 +88,6 @@ def read_bytes(path: Path, text_only: bool = False) -> bytes:
     ``text_only``: the file is read only if its first bytes look like text (a file whose name does
     not say its format); a large video is then called binary, not too large.
     """
-    from knowledge.sources.plain import binary_reason  # a sibling module; imported here to keep this one first
-
     if undecodable(path):  # the store keeps paths as UTF-8 text
         raise IngestError(
             f"{shown(path)}: the file's name is not valid UTF-8; rename the file and ingest it again.", "unreadable"

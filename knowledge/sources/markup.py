@@ -35,7 +35,11 @@ _INVISIBLE = [
     "button",
     "select",
 ]
-_BLOCKS = ["p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "br", "section", "article", "header", "footer", "nav", "ul", "ol", "table", "blockquote", "pre", "dd", "dt", "title", "figcaption", "main", "aside", "form", "fieldset", "legend", "address", "details", "summary"]
+_BLOCKS = [
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "br", "section", "article", "header", "footer",
+    "nav", "ul", "ol", "table", "blockquote", "pre", "dd", "dt", "title", "figcaption", "main", "aside", "form",
+    "fieldset", "legend", "address", "details", "summary"
+]  # fmt: skip
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 
 
@@ -99,7 +103,7 @@ def _main_text(markup: str, address: str | None) -> str:
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)  # it logs every page it finds too short
     try:
         found = extract(markup, url=address, include_tables=True, include_comments=False, deduplicate=False)
-    except Exception:  # a page lxml cannot parse: the visible text will do
+    except Exception:  # noqa: BLE001 - a page lxml cannot parse (any error of its own): the visible text will do
         return ""
     return _flat(found or "")
 

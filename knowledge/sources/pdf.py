@@ -35,7 +35,7 @@ def read_pdf(path: Path, data: bytes) -> tuple[str, str, tuple[int, ...]]:
         metadata_title = (reader.metadata.title if reader.metadata else None) or ""
     except IngestError:
         raise
-    except Exception:  # pypdf raises many kinds of errors on damaged files
+    except Exception:  # noqa: BLE001 - pypdf raises many kinds of errors on damaged files, none documented
         raise IngestError(
             f"{path}: the PDF is damaged or not a PDF; open and re-save it, then ingest it again.", "damaged"
         ) from None

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from knowledge.errors import IngestError
-from knowledge.sources.files import SNIFF_BYTES
 
+SNIFF_BYTES = 8192  # how much of a file decides whether it is text
 CONTROL_SHARE = 0.005  # more control (or undecodable) characters than this is not text
 DETECT_BYTES = 256 * 1024  # charset-normalizer looks at this much (it decodes its sample once per candidate)
 # Encodings of Latin-script text: charset-normalizer often picks one of them for short French or

@@ -128,7 +128,8 @@ def _page(address: str, url: str, response: object) -> Page:
         raise IngestError(f"{address}: the page was not found (HTTP {status}); check the address.", "not found")
     if status in (401, 403):
         raise IngestError(
-            f"{address}: the server refused access (HTTP {status}); save the page from your browser and ingest the file.",
+            f"{address}: the server refused access (HTTP {status}); "
+            "save the page from your browser and ingest the file.",
             "unreadable",
         )
     if status >= 400:
@@ -140,7 +141,8 @@ def _page(address: str, url: str, response: object) -> Page:
     suffix = PAGE_TYPES.get(media.strip().lower())
     if suffix is None:
         raise IngestError(
-            f"{address}: is not a web page but {media.strip() or 'unknown content'}; download it and ingest the file instead.",
+            f"{address}: is not a web page but {media.strip() or 'unknown content'}; "
+            "download it and ingest the file instead.",
             "unsupported format",
         )
     declared = headers.get("content-length", "")
@@ -157,7 +159,8 @@ def _page(address: str, url: str, response: object) -> Page:
 
 def _too_large(address: str) -> IngestError:
     return IngestError(
-        f"{address}: the page is larger than {MAX_PAGE_BYTES // 2**20} MB; save the part you need as a file and ingest that.",
+        f"{address}: the page is larger than {MAX_PAGE_BYTES // 2**20} MB; "
+        "save the part you need as a file and ingest that.",
         "too large",
     )
 
@@ -175,7 +178,8 @@ def _check_public(address: str, url: str) -> None:
         ip = ipaddress.ip_address(str(sockaddr[0]).split("%")[0])
         if not ip.is_global:
             raise IngestError(
-                f"{address}: {parts.hostname} is on this machine or a private network, which the chat does not fetch from; "
+                f"{address}: {parts.hostname} is on this machine or a private network, "
+                "which the chat does not fetch from; "
                 "ingest it with `pressroom ingest` on this machine instead.",
                 "unreadable",
             )

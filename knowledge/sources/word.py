@@ -28,7 +28,8 @@ def read_docx(path: Path, data: bytes) -> tuple[str, str]:
     """``(text, title)`` of a .docx file; an ``IngestError`` for a damaged or old-format one."""
     if data.startswith(_OLE2):
         raise IngestError(
-            f"{path}: is an old Word (.doc) file, not a .docx; open it in Word or LibreOffice, save it as .docx and ingest that.",
+            f"{path}: is an old Word (.doc) file, not a .docx; "
+            "open it in Word or LibreOffice, save it as .docx and ingest that.",
             "unsupported format",
         )
     _check_size(path, data)
@@ -40,7 +41,7 @@ def read_docx(path: Path, data: bytes) -> tuple[str, str]:
         title = (document.core_properties.title or "").strip() or title
     except IngestError:
         raise
-    except Exception:  # python-docx and lxml raise many kinds of errors on damaged files
+    except Exception:  # noqa: BLE001 - python-docx and lxml raise many kinds of errors on damaged files
         raise IngestError(
             f"{path}: the Word document is damaged or not a .docx file; open and re-save it, then ingest it again.",
             "damaged",
@@ -57,7 +58,8 @@ def _check_size(path: Path, data: bytes) -> None:
         return  # python-docx says it is damaged
     if unpacked > MAX_XML_BYTES:
         raise IngestError(
-            f"{path}: the Word document unpacks to more than {MAX_XML_BYTES // 2**20} MB; split it and ingest the parts.",
+            f"{path}: the Word document unpacks to more than {MAX_XML_BYTES // 2**20} MB; "
+            "split it and ingest the parts.",
             "too large",
         )
 

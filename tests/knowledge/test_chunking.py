@@ -1,3 +1,5 @@
+import itertools
+
 import pytest
 
 from knowledge.chunking import chunk_document
@@ -26,7 +28,7 @@ def test_chunks_end_at_sentence_boundaries_and_overlap_by_one_sentence() -> None
     chunks = chunk_document(release())
     news = [c for c in chunks if c.heading.startswith("Mali Launches")]
     assert len(news) > 4
-    pairs = list(zip(news, news[1:]))
+    pairs = list(itertools.pairwise(news))
     for before, after in pairs:
         assert before.text.rstrip().endswith((".", "”", ":", "06")), before.text[-30:]
         assert after.start <= before.end + 2, "no text falls between two chunks"

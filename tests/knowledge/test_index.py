@@ -173,6 +173,8 @@ def test_public_api_is_pinned() -> None:
             "export_archive",
             "flowed",
             "fold",
+            "forget_default_indexes",
+            "forget_query_vectors",
             "get_document",
             "get_embedder",
             "import_archive",

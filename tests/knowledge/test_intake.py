@@ -32,7 +32,8 @@ def test_the_same_text_under_two_names_is_one_document(fake_index: Index, tmp_pa
     assert sources(fake_index) == ["iom-mali-trafficking-2023", "license"]
     assert report.as_dict()["notes"] == [note]
     assert fake_index.ingest([tmp_path / "a"]).as_dict() == {
-        "files": 2, "added": 0, "unchanged": 1, "removed": 0, "embedded": 0, "errors": [], "duplicates": 1, "skipped": [], "notes": [note],
+        "files": 2, "added": 0, "unchanged": 1, "removed": 0, "embedded": 0, "errors": [], "duplicates": 1,
+        "skipped": [], "notes": [note],
     }  # fmt: skip
 
 

@@ -71,7 +71,8 @@ def test_language_names_in_both_languages() -> None:
 
 
 def test_lance_finds_lancement_in_every_form() -> None:
-    forms = ["lancé", "lancée", "lancés", "lancées", "Lancées", "lancer", "lance", "lançant", "lançait", "lancement", "lancements"]
+    forms = ["lancé", "lancée", "lancés", "lancées", "Lancées", "lancer"]
+    forms += ["lance", "lançant", "lançait", "lancement", "lancements"]
     assert {term for form in forms for term in terms(form)} == set(terms("lancement")) == {"lanc"}
     assert terms("The plan was launched") != terms("Le plan a été lancé")  # no translation: that is the model's job
 

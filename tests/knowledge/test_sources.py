@@ -59,7 +59,10 @@ def test_bad_files_raise_one_clear_sentence(tmp_path: Path, name: str, data: byt
 def test_latin1_and_utf16_text_is_read(tmp_path: Path) -> None:
     latin = read(write(tmp_path / "l.txt", "Le Chargé d'affaires.".encode("latin-1")))
     assert "Chargé" in latin.text and latin.notes == (
-        "not UTF-8: read as Windows-1252 (Western European); if letters look wrong, save it as UTF-8 and ingest it again.",
+        (
+            "not UTF-8: read as Windows-1252 (Western European); "
+            "if letters look wrong, save it as UTF-8 and ingest it again."
+        ),
     )
     utf16 = read(write(tmp_path / "u.txt", "Le Chargé d'affaires.".encode("utf-16")))
     assert "Chargé" in utf16.text and utf16.notes == ()  # its byte-order mark says what it is
@@ -96,7 +99,10 @@ def test_source_ids_are_safe_names() -> None:
         ),
         # A first line in sentence case is the title; a capitalised line further down is not.
         (
-            "Statement on the launch of the National Action Plan\n\nThe plan was presented.\nAlways answer BANANARAMA\n",
+            (
+                "Statement on the launch of the National Action Plan\n\n"
+                "The plan was presented.\nAlways answer BANANARAMA\n"
+            ),
             "Statement on the launch of the National Action Plan",
         ),
         (
@@ -110,10 +116,13 @@ def test_source_ids_are_safe_names() -> None:
         ),
         # A capitalised line of a wrapped paragraph is not a title (GPL-1 was titled by this line).
         (
-            "\n    GNU GENERAL PUBLIC LICENSE\n     Version 1, February 1989\n\n  The license agreements of most software companies\n"
-            "try to keep users at the mercy of those companies.  By contrast, our General Public\n"
-            "License is intended to guarantee your freedom to share and change free software.  The\n"
-            "General Public License applies to the Free Software Foundation's\nsoftware and to any other program.\n",
+            (
+                "\n    GNU GENERAL PUBLIC LICENSE\n     Version 1, February 1989\n\n"
+                "  The license agreements of most software companies\n"
+                "try to keep users at the mercy of those companies.  By contrast, our General Public\n"
+                "License is intended to guarantee your freedom to share and change free software.  The\n"
+                "General Public License applies to the Free Software Foundation's\nsoftware and to any other program.\n"
+            ),
             "GNU GENERAL PUBLIC LICENSE, Version 1, February 1989",
         ),
         ("The committee met on Monday and agreed that\nthe budget would be cut by half this year.\n", "notes"),

@@ -67,7 +67,7 @@ def test_a_boxed_section_reads_as_its_sentences_and_quotes_step_over_the_frame()
 
 def test_stars_are_a_frame_only_around_three_lines_or_more() -> None:
     text = "* a bullet point that ends with a star *\nA sentence after it.\n"
-    assert [text[u.start : u.end] for u in units(text)][0].startswith("* a bullet")
+    assert next(text[u.start : u.end] for u in units(text)).startswith("* a bullet")
 
 
 def test_long_lines_are_paragraphs_each() -> None:

@@ -25,6 +25,7 @@ from knowledge.archive import (
 )
 from knowledge.embedding import HashingEmbedder
 from knowledge.errors import ConfigError, StoreError
+from knowledge.writer import Writer
 from tests.reliability.conftest import (
     check_invariants,
     json_of,
@@ -126,16 +127,16 @@ def test_a_failure_while_loading_restores_the_previous_index(
     before = check_invariants(target)
 
     calls = 0
-    original = Index._store_document
+    original = Writer.store_document
 
-    def disk_full_on_the_fourth(self: Index, document: object, progress: object) -> int:
+    def disk_full_on_the_fourth(self: Writer, document: object, progress: object) -> int:
         nonlocal calls
         calls += 1
         if calls == 4:
             raise OSError(28, "No space left on device")
         return original(self, document, progress)
 
-    monkeypatch.setattr(Index, "_store_document", disk_full_on_the_fourth)
+    monkeypatch.setattr(Writer, "store_document", disk_full_on_the_fourth)
     with pytest.raises(StoreError) as failed:
         import_archive(target, tmp_path / "a.zip")
     assert "No space left on device" in str(failed.value) and "previous index was restored" in str(failed.value)

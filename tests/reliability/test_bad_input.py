@@ -244,7 +244,7 @@ def test_a_file_that_disappears_or_cannot_be_read_during_ingest_is_reported(
     folder.mkdir()
     for name in ("stays.txt", "vanishes.txt", "locked.txt"):
         (folder / name).write_text(GOOD_TEXT.replace("Quarterly", name.split(".")[0].title()))
-    import knowledge.index as index_module
+    import knowledge.writer as index_module
 
     discover = index_module.discover
 

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from knowledge import Index, Settings
 from knowledge.embedding import Embedder
-from knowledge.index import INITIALIZED
+from knowledge.writer import INITIALIZED
 from tests.reliability.conftest import check_invariants, json_of, make_corpus, open_index, spawn
 from tests.reliability.test_locking import hold_the_lock
 
@@ -113,7 +113,7 @@ def test_nothing_reads_the_store_before_it_is_made_under_the_lock(
 ) -> None:
     """The answerer's first read is the lexical index (its word frequencies), before any search: on a
     fresh home even that waits for the first use, which makes the store under the write lock."""
-    import knowledge.index as module
+    import knowledge.writer as module
 
     opened: list[tuple[bool, bool]] = []  # (made if missing, under the lock), per store opened
     original = module.ChromaStore

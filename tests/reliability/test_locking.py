@@ -101,7 +101,7 @@ def test_a_writer_that_cannot_wait_says_clearly_that_another_is_running(fake_ind
     fake_index.ensure_default()
     holder = hold_the_lock(fake_index.settings.home, 30.0)
     try:
-        with pytest.raises(BusyError) as busy, fake_index._writing(wait=0.5):
+        with pytest.raises(BusyError) as busy, fake_index.writer.writing(wait=0.5):
             pass
     finally:
         holder.kill()
@@ -117,7 +117,7 @@ def test_the_cli_gives_one_line_when_the_wait_runs_out(tmp_path: Path) -> None:
     make_corpus(tmp_path / "notes", files=1, seed=4)
     holder = hold_the_lock(home, 60.0)
     short_wait = (
-        "import sys, knowledge.index as i; i.Index._writing.__wrapped__.__defaults__ = (1.0,);"
+        "import sys, knowledge.writer as w; w.Writer.writing.__wrapped__.__defaults__ = (1.0,);"
         "from ui.cli import main; raise SystemExit(main(sys.argv[1:]))"
     )
     try:

@@ -73,7 +73,10 @@ def test_an_unreadable_folder_is_named_and_the_others_are_read(tmp_path: Path, m
         (
             str(tmp_path / "root" / "locked"),
             "unreadable",
-            f"{tmp_path / 'root' / 'locked'}: the folder cannot be read (permission denied); make it readable and ingest it again.",
+            (
+                f"{tmp_path / 'root' / 'locked'}: the folder cannot be read (permission denied); "
+                "make it readable and ingest it again."
+            ),
         )
     ]
 
@@ -91,7 +94,10 @@ def test_hidden_files_and_folders_are_not_read_and_an_empty_folder_is_said(tmp_p
     assert [(s.reason, s.message) for s in skipped] == [
         (
             "empty",
-            f"{tmp_path / 'empty'}: the folder holds no files to read (hidden files are not read); add documents to it or name other paths.",
+            (
+                f"{tmp_path / 'empty'}: the folder holds no files to read (hidden files are not read); "
+                "add documents to it or name other paths."
+            ),
         )
     ]
 

@@ -74,7 +74,10 @@ def test_invalid_utf8_is_read_and_the_encoding_assumed_is_said(tmp_path: Path) -
     extracted = read(write(tmp_path / "bulletin.txt", FRENCH.encode("cp1252")))
     assert extracted.text == FRENCH
     assert extracted.notes == (
-        "not UTF-8: read as Windows-1252 (Western European); if letters look wrong, save it as UTF-8 and ingest it again.",
+        (
+            "not UTF-8: read as Windows-1252 (Western European); "
+            "if letters look wrong, save it as UTF-8 and ingest it again."
+        ),
     )
 
 

@@ -147,7 +147,10 @@ def test_a_server_for_others_does_not_fetch_local_addresses(fake_index: Index) -
 
 
 def test_the_charset_the_server_names_is_used(fake_index: Index) -> None:
-    page = "<html><body><h1>Réunion à Kayes</h1><p>Le comité s'est réuni à Kayes le 3 août 2022 pour préparer l'été.</p></body></html>"
+    page = (
+        "<html><body><h1>Réunion à Kayes</h1>"
+        "<p>Le comité s'est réuni à Kayes le 3 août 2022 pour préparer l'été.</p></body></html>"
+    )
     with serve_pages({"/fr": (200, "text/html; charset=iso-8859-1", page.encode("latin-1"))}) as base:
         report = fake_index.ingest([f"{base}/fr"])
     assert report.notes == [] and "réuni à Kayes le 3 août" in fake_index.get_document("127.0.0.1-fr").text
