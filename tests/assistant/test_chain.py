@@ -16,6 +16,7 @@ from assistant.chain import build_chain
 from assistant.registry import get_answerer
 from assistant.steps import Drafted, Pipeline, Query, Question, Retrieved
 from knowledge import Index, Passage
+from knowledge.catalogue import DocumentCatalogue
 
 QUESTION = "When was the plan launched?"
 
@@ -126,12 +127,12 @@ def test_the_question_is_checked_once_per_ask(index: Index, monkeypatch: pytest.
 
 def test_document_names_are_matched_once_per_question(index: Index, monkeypatch: pytest.MonkeyPatch) -> None:
     matched: list[str] = []
-    named_sources = Index.named_sources
+    named_sources = DocumentCatalogue.named_sources  # Index.named_sources and the searcher both ask it
 
-    def counted(self: Index, question: str) -> list[str]:
+    def counted(self: DocumentCatalogue, question: str) -> list[str]:
         matched.append(question)
         return named_sources(self, question)
 
-    monkeypatch.setattr(Index, "named_sources", counted)
+    monkeypatch.setattr(DocumentCatalogue, "named_sources", counted)
     ask(QUESTION, index=index)
     assert matched == [QUESTION]
