@@ -137,7 +137,7 @@ def run(work: Path, embedder: Embedder, sizes: tuple[int, ...] = SIZES, count: i
         index.lexical.set_revision(revision)
         build = time.perf_counter() - start
         forget_query_vectors()  # every size embeds its questions afresh
-        floor = floor_function(model, index.store._chunks)
+        floor = floor_function(model, index.store.chunk_collection)
         for question in WARM_UP:
             ask(question, index=index)
             floor(question)

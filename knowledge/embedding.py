@@ -16,6 +16,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from knowledge.errors import ConfigError
 from knowledge.text import terms
@@ -121,6 +122,13 @@ class SentenceTransformerEmbedder(Embedder):
                     f"The embedding model folder {self.path} does not exist; reinstall Pressroom (make setup)."
                 )
             self._model = SentenceTransformer(str(self.path), device="cpu")
+
+    @property
+    def model(self) -> Any:
+        """The loaded sentence-transformers model itself: for benchmarks that time the bare model
+        beneath Pressroom (``bench.warm``'s floor)."""
+        self.warm_up()
+        return self._model
 
     def embed_batch(self, texts: Sequence[str]) -> list[Vector]:
         self.warm_up()

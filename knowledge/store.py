@@ -107,6 +107,12 @@ class ChromaStore:
         self._seen = str((self._chunks.metadata or {}).get(REVISION, ""))  # the last revision this store read or wrote
 
     @property
+    def chunk_collection(self) -> Any:
+        """The Chroma collection of chunks itself: for benchmarks that time a bare Chroma query
+        beneath Pressroom's search (``bench.warm``'s floor). Pressroom's own code uses the methods below."""
+        return self._chunks
+
+    @property
     def remote(self) -> bool:
         """True when the store is a Chroma server that other machines may write to."""
         return bool(self.settings.chroma_url)

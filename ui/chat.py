@@ -18,16 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant import Answer, ask, check_inputs
+from assistant import Answer, ask_stream, check_inputs
 from knowledge import Document, Index, brief
 from ui import render
 from ui.failures import explain
 from ui.feedback import FeedbackLog, vote_name
-
-try:  # the assistant streams a language model's words as they are written
-    from assistant import ask_stream  # type: ignore[attr-defined]
-except ImportError:  # an assistant without streaming: each answer arrives whole
-    ask_stream = None
 
 STREAM_PIECES = 24  # a reply is revealed in at most this many steps ...
 STREAM_DELAY = 0.025  # ... this many seconds apart: about half a second for the longest answer
@@ -73,13 +68,8 @@ class Step:
 def answer_items(
     question: str, history: list[dict[str, str]], k: object, answerer: str, index: Index, rerank: bool = True
 ) -> Iterator[str | Answer]:
-    """The answer as it is produced: text pieces while a model writes, then the checked ``Answer``.
-
-    Uses ``assistant.ask_stream`` when the assistant has it, else ``ask`` (one ``Answer``, no pieces).
-    """
-    if ask_stream is None:
-        yield ask(question, history=history, k=k, answerer=answerer, index=index, rerank=rerank)  # type: ignore[arg-type]
-        return
+    """The answer as it is produced: text pieces while a model writes, then the checked ``Answer``
+    (``assistant.ask_stream``; the extractive answerer gives its text in one piece)."""
     yield from ask_stream(question, history=history, k=k, answerer=answerer, index=index, rerank=rerank)  # type: ignore[arg-type]
 
 

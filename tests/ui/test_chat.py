@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from assistant import ask
 from knowledge import Index
 from ui import chat
 from ui.chat import Conversation, Turn, history_for, pieces, turn_position
@@ -57,7 +58,7 @@ def test_follow_up_gets_the_earlier_turns_as_history(
 def test_a_model_s_words_are_shown_as_they_come_then_the_checked_answer(
     conversation: Conversation, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    final = chat.ask("When was the plan launched?", index=conversation.index)
+    final = ask("When was the plan launched?", index=conversation.index)
 
     def model(*args: Any) -> Any:
         yield from ["The plan ", "was <b>launched</b> ", "in 2023 [1]."]
