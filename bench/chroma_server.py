@@ -57,7 +57,7 @@ def running_server(folder: Path, timeout: float = 60.0) -> Iterator[str]:
             _wait_until_ready(url, process, log_path, timeout)
             yield url
         finally:
-            _stop(process)
+            stop_process_group(process)
 
 
 def _wait_until_ready(url: str, process: subprocess.Popen[bytes], log_path: Path, timeout: float) -> None:
@@ -71,21 +71,22 @@ def _wait_until_ready(url: str, process: subprocess.Popen[bytes], log_path: Path
                     return
         except OSError:
             time.sleep(0.1)
-    _stop(process)
+    stop_process_group(process)
     raise RuntimeError(f"chroma run did not answer on {url} within {timeout:.0f} s:\n{_tail(log_path)}")
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
+def stop_process_group(process: subprocess.Popen[bytes], timeout: float = 10) -> None:
+    """Stop a server started in a process group of its own: SIGTERM, then SIGKILL after ``timeout`` seconds."""
     if process.poll() is not None:
         return
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGTERM)
     try:
-        process.wait(timeout=10)
+        process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
+        process.wait(timeout=timeout)
 
 
 def _tail(path: Path, lines: int = 20) -> str:

@@ -8,9 +8,7 @@ of the chat server after it has answered one question (``VmHWM``).
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
 import statistics
 import subprocess
 import sys
@@ -18,7 +16,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.chroma_server import free_port
+from bench.chroma_server import free_port, stop_process_group
 from bench.figures import Figure
 
 QUESTION = "When was the plan launched?"
@@ -135,14 +133,7 @@ def chat_server_memory(env: dict[str, str], timeout: float = 180.0) -> tuple[flo
             note = f"after loading the page (the /ask call failed: {type(error).__name__})"
         return _peak_megabytes(process.pid), note
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=20)
+        stop_process_group(process, timeout=20)
 
 
 def _peak_megabytes(pid: int) -> float:
